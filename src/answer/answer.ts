@@ -1,0 +1,226 @@
+import type { Config } from '../config.js';
+import type { LoadedIndex } from '../ingest/load.js';
+import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
+import type { Answer, Citation } from '../schemas.js';
+import { candidateSentences, type CandidateSentence } from './sentences.js';
+import { detectIntent } from './intent.js';
+import { scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
+import { composeExtractive } from './extractive.js';
+import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
+import { detectRedFlags, type RedFlag } from './red-flags.js';
+import { detectLanguage } from './language.js';
+import { detectInjection } from './injection.js';
+import { resolveFollowUp, type Turn } from './follow-up.js';
+import { framePhrases, redFlagNotice, refusalText, type Prompts } from './prompts.js';
+import { composeWithLlm } from './llm.js';
+import { verifySentences } from './verify.js';
+
+/** What `answer()` needs: the loaded index, the prompt templates and the (LLM) configuration. */
+export interface AnswerContext {
+  index: LoadedIndex;
+  prompts: Prompts;
+  config: Pick<Config, 'llmBaseUrl' | 'llmModel' | 'llmApiKey' | 'llmTimeoutMs'>;
+}
+
+export interface AnswerOptions {
+  /** Passages considered (default 6). */
+  k?: number | undefined;
+  /** Previous turns, oldest first; an elliptical follow-up is resolved against them. */
+  history?: Turn[] | undefined;
+  /** Force the extractive composer even when an LLM is configured (default false). */
+  extractiveOnly?: boolean;
+  /** Retrieval override (evaluation baselines): returns passages for a query. */
+  retriever?: (query: string, k: number) => Promise<RetrievedChunk[]>;
+}
+
+/** Generic retrieval query for what the corpus says about red flags and referral (domain vocabulary, not a question). */
+const RED_FLAG_QUERY = 'rode vlaggen alarmsignalen uitsluiten ernstige oorzaak doorverwijzen krachtverlies chirurg cauda equina';
+
+/**
+ * Answers a low-back-pain question from the corpus only. Every sentence of the answer cites a verbatim
+ * quote (`original.slice(start, end) === quote`); when the corpus does not answer, `refused` is true.
+ * Red flags in the question open the answer with an explicit referral notice.
+ */
+export async function answer(ctx: AnswerContext, question: string, options: AnswerOptions = {}): Promise<Answer> {
+  const { index, prompts } = ctx;
+  const t0 = performance.now();
+  const k = options.k ?? 6;
+  const language = detectLanguage(question);
+  const redFlags = detectRedFlags(question);
+  const history = options.history ?? [];
+  const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
+  const query = followUp.query;
+  const intent = detectIntent(question);
+  const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
+
+  const injection = detectInjection(question);
+  const passages = injection ? [] : await doRetrieve(query, k);
+  const flagPassages = redFlags.length > 0 ? await retrieve(index, RED_FLAG_QUERY, { k: 4 }) : [];
+  const retrieveMs = performance.now() - t0;
+  const t1 = performance.now();
+
+  let refusal: RefusalReason | undefined;
+  if (injection) refusal = 'injection';
+  else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
+  else refusal = decideRefusal(measureEvidence(index, query, passages), intent, passages);
+
+  const builder = new AnswerBuilder();
+  if (redFlags.length > 0) {
+    builder.frame(redFlagNotice(prompts, language, redFlags));
+    for (const s of redFlagSentences(index, flagPassages)) builder.sentence(s.text, s);
+  }
+
+  let composer: Answer['composer'] = 'extractive';
+  if (refusal === undefined) {
+    const llmDone =
+      ctx.config.llmBaseUrl && !options.extractiveOnly
+        ? await tryLlm(ctx, question, language, passages, history, builder)
+        : false;
+    if (llmDone) composer = 'llm';
+    else {
+      const queryTerms = index.analyzer.queryTerms(query);
+      const scored = scoreSentences(candidateSentences(index, passages), queryTerms, (t) => index.bm25.idf(t), intent)
+        // Sentences already shown under the red-flag notice are not repeated.
+        .filter((s) => !builder.has(s));
+      const selected = selectSentences(scored, { maxSentences: redFlags.length > 0 ? 3 : 4 });
+      for (const c of composeExtractive(selected, index.sources, framePhrases(prompts, language))) {
+        builder.sentence(c.text, c.sentence);
+      }
+      if (selected.length === 0 && redFlags.length === 0) refusal = 'not-in-corpus';
+    }
+  }
+
+  const refused = refusal !== undefined && redFlags.length === 0;
+  if (refusal !== undefined) builder.frame(refusalText(prompts, language, refusal));
+  return {
+    answer: builder.text(),
+    refused,
+    ...(refused && refusal ? { refusalReason: refusal } : {}),
+    redFlags: redFlags.map((f) => (language === 'en' ? f.labelEn : f.label)),
+    citations: builder.citations(index),
+    composer,
+    language,
+    timings: { retrieveMs: round(retrieveMs), composeMs: round(performance.now() - t1) },
+  };
+}
+
+/** Sentences of the red-flag passages that actually speak about red flags or referral. */
+function redFlagSentences(index: LoadedIndex, passages: RetrievedChunk[]): CandidateSentence[] {
+  const pattern = /rode vlag|alarm|uitsluiten|doorverwij|verwezen|chirurg|krachtverlies|cauda|ernstige (aandoening|oorzaak|pathologie)/i;
+  return candidateSentences(index, passages)
+    .filter((s) => pattern.test(s.text) && s.passage.chunk.role === 'body' && s.text.split(/\s+/).length >= 6)
+    .sort((a, b) => (index.sources.get(a.passage.chunk.file)?.authority ?? 9) - (index.sources.get(b.passage.chunk.file)?.authority ?? 9) || a.passageRank - b.passageRank)
+    .slice(0, 2);
+}
+
+/** Composes with the configured LLM and keeps only verified sentences; false → caller falls back. */
+async function tryLlm(
+  ctx: AnswerContext,
+  question: string,
+  language: 'nl' | 'en',
+  passages: RetrievedChunk[],
+  history: Turn[],
+  builder: AnswerBuilder,
+): Promise<boolean> {
+  const { index, config } = ctx;
+  if (!config.llmBaseUrl || passages.length === 0) return false;
+  const numbered = passages.map((p, i) => ({
+    n: i + 1,
+    text: p.chunk.text,
+    label: index.sources.get(p.chunk.file)?.label ?? p.chunk.file,
+    section: p.chunk.section.join(' > '),
+  }));
+  try {
+    const draft = await composeWithLlm({ question, language, passages: numbered, history }, ctx.prompts, {
+      baseUrl: config.llmBaseUrl,
+      model: config.llmModel,
+      apiKey: config.llmApiKey,
+      timeoutMs: config.llmTimeoutMs,
+    });
+    const { kept } = verifySentences(draft, numbered, (t) => index.analyzer.contentTerms(t));
+    if (kept.length === 0) return false;
+    const candidates = candidateSentences(index, passages);
+    for (const sentence of kept) {
+      // The quote for each cited passage is its sentence closest to the LLM's sentence: verbatim, checkable.
+      const terms = index.analyzer.terms(sentence.text);
+      const quotes = sentence.cites.flatMap((n) => {
+        const inPassage = candidates.filter((c) => c.passage === passages[n - 1]);
+        const best = inPassage.sort((a, b) => jaccard(b.terms, terms) - jaccard(a.terms, terms))[0];
+        return best ? [best] : [];
+      });
+      builder.llmSentence(sentence.text.replace(/\s*\[\d+\]/g, '').trim(), quotes);
+    }
+    return true;
+  } catch {
+    // Never a 500 because of the LLM: any failure (llm_error or otherwise) falls back to the extractive composer.
+    return false;
+  }
+}
+
+/** Accumulates answer text and numbered citations (one per quoted sentence, numbered in reading order). */
+class AnswerBuilder {
+  private readonly parts: { frame: boolean; text: string }[] = [];
+  private readonly quoted: CandidateSentence[] = [];
+
+  /** Frame text from prompts/ (notice, refusal): its own paragraph, not a claim. */
+  frame(text: string): void {
+    this.parts.push({ frame: true, text });
+  }
+
+  /** A quoted sentence followed by its citation marker. */
+  sentence(text: string, quote: CandidateSentence): void {
+    this.parts.push({ frame: false, text: `${text} [${this.cite(quote)}]` });
+  }
+
+  /** An LLM sentence followed by the markers of the verbatim quotes that support it. */
+  llmSentence(text: string, quotes: CandidateSentence[]): void {
+    this.parts.push({ frame: false, text: `${text} ${quotes.map((q) => `[${this.cite(q)}]`).join('')}` });
+  }
+
+  has(s: CandidateSentence): boolean {
+    return this.quoted.some((q) => q.passage.chunk.file === s.passage.chunk.file && q.start === s.start);
+  }
+
+  /** Frames stand as paragraphs; consecutive sentences form one paragraph. */
+  text(): string {
+    const paragraphs: string[] = [];
+    let previousFrame = true;
+    for (const part of this.parts) {
+      if (part.frame || previousFrame || paragraphs.length === 0) paragraphs.push(part.text);
+      else paragraphs[paragraphs.length - 1] += ` ${part.text}`;
+      previousFrame = part.frame;
+    }
+    return paragraphs.join('\n\n');
+  }
+
+  citations(index: LoadedIndex): Citation[] {
+    return this.quoted.map((q, i) => {
+      const source = index.sources.get(q.passage.chunk.file);
+      return {
+        n: i + 1,
+        chunkId: q.passage.chunk.id,
+        file: q.passage.chunk.file,
+        title: source?.title ?? q.passage.chunk.file,
+        kind: source?.kind ?? 'news',
+        ...(source?.date ? { date: source.date } : {}),
+        section: q.passage.chunk.section.join(' > '),
+        quote: q.quote,
+        start: q.start,
+        end: q.end,
+      };
+    });
+  }
+
+  private cite(q: CandidateSentence): number {
+    const existing = this.quoted.findIndex((x) => x.passage.chunk.file === q.passage.chunk.file && x.start === q.start);
+    if (existing >= 0) return existing + 1;
+    this.quoted.push(q);
+    return this.quoted.length;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+export type { RedFlag, ScoredSentence };

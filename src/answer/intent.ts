@@ -1,0 +1,31 @@
+/** What kind of answer a question asks for; steers sentence preference, never the content. */
+export interface QuestionIntent {
+  /** "Helpt X?", "Is X werkzaam?", "Does X work?" — prefer conclusion sections. */
+  efficacy: boolean;
+  /** "Hoeveel …?", "How many …?" — prefer the sentence carrying a number. */
+  quantity: boolean;
+  /** "Wat moet ik doen …?" — prefer recommendations (guideline). */
+  advice: boolean;
+  /** Asks for a dose, price or cost — things this corpus does not give unless a passage states them. */
+  doseOrCost: boolean;
+}
+
+const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|works?|effective|effectiveness|benefit|useful|recommended)\b/i;
+const QUANTITY = /\b(hoeveel|hoe lang|hoe vaak|hoe oud|aantal|percentage|welk percentage|how many|how much|how long|how often|number of)\b/i;
+const ADVICE = /\b(wat (moet|kan|doe|zeg|raad)|hoe (pak|behandel|ga ik|moet)|advies|adviseren|aanraden|raad je|aanpak|what should|what do i|how should|advice|recommend|manage)\b/i;
+const DOSE_COST = /\b(mg|milligram|gram|dosis|doses|dosering|doseren|dose|dosage|maximale dosis|prijs|prijzen|kost|kosten|euro|€|terugbetaling|terugbetaald|remgeld|price|cost|costs|reimburse\w*)\b/i;
+
+/** Detects the question's intent from its wording (Dutch and English). */
+export function detectIntent(question: string): QuestionIntent {
+  return {
+    efficacy: EFFICACY.test(question),
+    quantity: QUANTITY.test(question),
+    advice: ADVICE.test(question),
+    doseOrCost: DOSE_COST.test(question),
+  };
+}
+
+/** Whether a text contains a dose, price or cost statement (a number with a unit). */
+export function statesDoseOrCost(text: string): boolean {
+  return /\d+([.,]\d+)?\s*(mg|g|gram|ml|€|euro|eur)\b|€\s*\d/i.test(text);
+}

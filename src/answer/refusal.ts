@@ -1,0 +1,77 @@
+import type { LoadedIndex } from '../ingest/load.js';
+import type { RetrievedChunk } from '../retrieve/retrieve.js';
+import type { QuestionIntent } from './intent.js';
+import { statesDoseOrCost } from './intent.js';
+
+/** Why a question is not answered from the corpus. */
+export type RefusalReason = 'no-content' | 'injection' | 'out-of-domain' | 'not-in-corpus' | 'dose-or-cost';
+
+/** Normalized evidence that the corpus answers a question (each 0–1, comparable across query lengths). */
+export interface Evidence {
+  /** idf-weighted share of the question's content terms (or an equivalent) found in the top passages. */
+  coverage: number;
+  /** Share of the question's content terms that occur anywhere in the corpus. */
+  known: number;
+  /** idf weight share of content terms that occur nowhere in the corpus (unknown words are salient). */
+  unknownWeight: number;
+  /** Whether lexical and dense rankers agree on at least one of their top-3 passages. */
+  agreement: boolean;
+}
+
+export interface RefusalThresholds {
+  /** Refuse below this coverage (default 0.45, calibrated on the gold set's unanswerable questions). */
+  minCoverage: number;
+  /** Refuse when unknown words carry at least this much of the question's weight (default 0.34). */
+  maxUnknownWeight: number;
+}
+
+export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = { minCoverage: 0.45, maxUnknownWeight: 0.34 };
+
+/** Computes the normalized evidence for a question against its retrieved passages. */
+export function measureEvidence(index: LoadedIndex, question: string, passages: RetrievedChunk[]): Evidence {
+  const terms = index.analyzer.contentTerms(question);
+  if (terms.length === 0) return { coverage: 0, known: 0, unknownWeight: 1, agreement: false };
+  const top = passages.slice(0, 3);
+  const passageTerms = new Set(top.flatMap((p) => index.analyzer.terms(p.chunk.text)));
+  // Unknown words get the maximum idf: they are the most specific words of the question.
+  const maxIdf = index.bm25.idf('\u0000unknown');
+  let total = 0;
+  let covered = 0;
+  let unknown = 0;
+  let knownCount = 0;
+  for (const term of terms) {
+    const equivalents = index.analyzer.equivalents(term);
+    const inCorpus = equivalents.some((t) => index.bm25.df(t) > 0);
+    const w = inCorpus ? Math.max(...equivalents.map((t) => (index.bm25.df(t) > 0 ? index.bm25.idf(t) : 0))) : maxIdf;
+    total += w;
+    if (inCorpus) knownCount++;
+    else unknown += w;
+    if (equivalents.some((t) => passageTerms.has(t))) covered += w;
+  }
+  const lexTop = new Set(passages.filter((p) => p.ranks.lexical !== null && p.ranks.lexical <= 3).map((p) => p.chunk.id));
+  const agreement = passages.some((p) => p.ranks.dense !== null && p.ranks.dense <= 3 && lexTop.has(p.chunk.id));
+  return {
+    coverage: total > 0 ? covered / total : 0,
+    known: knownCount / terms.length,
+    unknownWeight: total > 0 ? unknown / total : 1,
+    agreement,
+  };
+}
+
+/**
+ * Decides whether to refuse. Raw BM25 scores grow with query length, so the decision uses the normalized
+ * evidence only, plus the one question type this corpus never answers unless a passage states it: doses
+ * and prices.
+ */
+export function decideRefusal(
+  evidence: Evidence,
+  intent: QuestionIntent,
+  passages: RetrievedChunk[],
+  thresholds: RefusalThresholds = DEFAULT_REFUSAL_THRESHOLDS,
+): RefusalReason | undefined {
+  if (passages.length === 0) return 'not-in-corpus';
+  if (intent.doseOrCost && !passages.slice(0, 3).some((p) => statesDoseOrCost(p.chunk.text))) return 'dose-or-cost';
+  if (evidence.unknownWeight >= thresholds.maxUnknownWeight) return 'out-of-domain';
+  if (evidence.coverage < thresholds.minCoverage) return 'not-in-corpus';
+  return undefined;
+}

@@ -1,0 +1,90 @@
+import type { WeightedTerm } from '../text/analyze.js';
+import type { CandidateSentence } from './sentences.js';
+import type { QuestionIntent } from './intent.js';
+
+/** Section names that hold a document's conclusion (preferred for "does it work?" questions). */
+const CONCLUSION_SECTION = /besluit|conclusie|voor de praktijk|belangrijkste|conclusion/i;
+/** Sentences that are mostly citation apparatus or too short to stand alone. */
+const REFERENCE_LIKE = /^\(?\d+[).]|doi:|et al\.|https?:\/\//i;
+const HAS_NUMBER = /\d/;
+
+export interface SelectOptions {
+  /** Maximum sentences in the answer (default 4). */
+  maxSentences?: number;
+  /** Maximum sentences taken from one passage (default 2). */
+  maxPerPassage?: number;
+  /** A sentence must score at least this fraction of the best one (default 0.5). */
+  relativeFloor?: number;
+  /** Absolute minimum term coverage of a selected sentence (default 0.15). */
+  minCoverage?: number;
+  /** Term-set Jaccard above which a sentence counts as redundant (default 0.5). */
+  redundancy?: number;
+}
+
+export interface ScoredSentence extends CandidateSentence {
+  score: number;
+  /** idf-weighted fraction of the question's terms the sentence contains (0–1). */
+  coverage: number;
+}
+
+/**
+ * Scores every candidate sentence against the question's weighted terms: idf-weighted term coverage, plus
+ * the passage's retrieval rank, plus intent preferences (conclusion sections for efficacy, numbers for
+ * "hoeveel"), minus penalties for fragments and reference apparatus.
+ */
+export function scoreSentences(
+  candidates: CandidateSentence[],
+  query: WeightedTerm[],
+  idf: (term: string) => number,
+  intent: QuestionIntent,
+): ScoredSentence[] {
+  const weights = new Map(query.map((q) => [q.term, q.weight * idf(q.term)]));
+  const total = [...weights.values()].reduce((a, b) => a + b, 0) || 1;
+  return candidates.map((c) => {
+    const present = new Set(c.terms);
+    let hit = 0;
+    for (const [term, w] of weights) if (present.has(term)) hit += w;
+    const coverage = Math.min(1, hit / total);
+    const words = c.text.split(/\s+/).length;
+    let score = coverage + 0.12 / (1 + c.passageRank);
+    const section = c.passage.chunk.section.join(' ');
+    if (intent.efficacy && CONCLUSION_SECTION.test(section)) score += 0.12;
+    if (intent.quantity && HAS_NUMBER.test(c.text.replace(/\(\d+(,\s*\d+)*\)/g, ''))) score += 0.2;
+    if (words < 6) score -= 0.3;
+    if (words > 80) score -= 0.1;
+    if (c.passage.chunk.role !== 'body' || REFERENCE_LIKE.test(c.text)) score -= 0.6;
+    return { ...c, score, coverage };
+  });
+}
+
+/** Greedy selection with redundancy removal (maximal marginal relevance on term sets). */
+export function selectSentences(scored: ScoredSentence[], options: SelectOptions = {}): ScoredSentence[] {
+  const max = options.maxSentences ?? 4;
+  const perPassage = options.maxPerPassage ?? 2;
+  const floor = options.relativeFloor ?? 0.5;
+  const minCoverage = options.minCoverage ?? 0.15;
+  const redundancy = options.redundancy ?? 0.5;
+  const ranked = [...scored].sort((a, b) => b.score - a.score || a.start - b.start);
+  const best = ranked[0]?.score ?? 0;
+  const picked: ScoredSentence[] = [];
+  const perChunk = new Map<string, number>();
+  for (const s of ranked) {
+    if (picked.length >= max) break;
+    if (s.score < best * floor || s.coverage < minCoverage) continue;
+    if ((perChunk.get(s.passage.chunk.id) ?? 0) >= perPassage) continue;
+    if (picked.some((p) => jaccard(p.terms, s.terms) > redundancy)) continue;
+    picked.push(s);
+    perChunk.set(s.passage.chunk.id, (perChunk.get(s.passage.chunk.id) ?? 0) + 1);
+  }
+  return picked;
+}
+
+/** Jaccard similarity of two term lists as sets. */
+export function jaccard(a: string[], b: string[]): number {
+  const sa = new Set(a);
+  const sb = new Set(b);
+  if (sa.size === 0 && sb.size === 0) return 1;
+  let inter = 0;
+  for (const t of sa) if (sb.has(t)) inter++;
+  return inter / (sa.size + sb.size - inter);
+}

@@ -1,0 +1,69 @@
+import type { Config } from './config.js';
+import { AppError } from './errors.js';
+import { ensureIndex, type LoadedIndex } from './ingest/load.js';
+import type { Logger } from './logger.js';
+import { loadPrompts, type Prompts } from './answer/prompts.js';
+import { answer } from './answer/answer.js';
+import { searchPassages } from './retrieve/search.js';
+import type { Answer, AskInput, SearchInput, SearchResult } from './schemas.js';
+import type { z } from 'zod';
+import type { SourceDetailSchema, SourceInfoSchema } from './schemas.js';
+
+/** The loaded core every adapter (CLI, HTTP, MCP) calls: an explicit value, never module state. */
+export interface Engine {
+  index: LoadedIndex;
+  prompts: Prompts;
+  config: Config;
+}
+
+export type SourceInfo = z.infer<typeof SourceInfoSchema>;
+export type SourceDetail = z.infer<typeof SourceDetailSchema>;
+
+/**
+ * Loads (building first when missing or stale) the index and the prompt templates.
+ * @param log receives a line when the index has to be (re)built.
+ */
+export async function createEngine(config: Config, log?: Logger): Promise<Engine> {
+  const [index, prompts] = await Promise.all([
+    ensureIndex({
+      corpusDir: config.corpusDir,
+      indexDir: config.indexDir,
+      embedModel: config.embedModel,
+      onRebuild: (reason) => log?.warn({ code: reason.code }, `${reason.message} Building the index now.`),
+    }),
+    loadPrompts(config.promptsDir),
+  ]);
+  return { index, prompts, config };
+}
+
+/** Answers a validated question (the shared core of CLI ask, POST /api/ask and MCP answer_question). */
+export function ask(engine: Engine, input: AskInput): Promise<Answer> {
+  return answer(engine, input.question, { k: input.k, history: input.history });
+}
+
+/** Searches passages (CLI search, POST /api/search, MCP search_passages). */
+export function search(engine: Engine, input: SearchInput): Promise<SearchResult> {
+  return searchPassages(engine.index, input);
+}
+
+/** Metadata of every source document. */
+export function listSources(engine: Engine): SourceInfo[] {
+  return [...engine.index.sources.values()].map((s) => ({
+    file: s.file,
+    title: s.title,
+    kind: s.kind,
+    publisher: s.publisher,
+    ...(s.date ? { date: s.date } : {}),
+    authority: s.authority,
+    label: s.label,
+    chars: engine.index.docs.get(s.file)?.original.length ?? 0,
+  }));
+}
+
+/** One source with its original text; unknown file → AppError('not_found'). */
+export function getSource(engine: Engine, file: string): SourceDetail {
+  const info = listSources(engine).find((s) => s.file === file);
+  const doc = engine.index.docs.get(file);
+  if (!info || !doc) throw new AppError('not_found', `Unknown source "${file}". GET /api/sources lists the documents.`);
+  return { ...info, text: doc.original };
+}

@@ -1,0 +1,311 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Config } from '../config.js';
+import { createEngine, type Engine } from '../engine.js';
+import { AppError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import { createMcpRouter } from '../mcp/http.js';
+import { SERVER_VERSION } from '../mcp/server.js';
+import { errorHandler, notFoundHandler, sendError, toHttpError } from './errors.js';
+import { buildOpenApiDocument, type Health } from './openapi.js';
+import { createApiRouter } from './routes.js';
+
+/** Folder of the static chat page (index.html, app.js, style.css). */
+export const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page');
+
+/** Request bodies on /api are small questions; anything bigger is refused before parsing (bytes). */
+const API_BODY_LIMIT = '16kb';
+/** MCP messages may carry a full conversation history (20 turns of up to 20 000 characters). */
+const MCP_BODY_LIMIT = '1mb';
+/** Slow clients are cut off: the whole request (headers + body) must arrive within this many ms. */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** How long shutdown waits for in-flight requests before closing their connections (ms). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Readiness of the engine as seen by requests. */
+interface EngineState {
+  /** The engine, or throws AppError('not_ready') / the load failure. */
+  get(): Engine;
+  health(): { status: number; body: Health };
+}
+
+/** Follows the engine promise: requests before it resolves get 503 not_ready instead of waiting. */
+function trackEngine(engine: Engine | Promise<Engine>, logger: Logger): EngineState {
+  let ready: Engine | undefined = 'then' in engine ? undefined : engine;
+  let failure: unknown;
+  if (!ready) {
+    (engine as Promise<Engine>).then(
+      (e) => {
+        ready = e;
+        logger.info({ chunks: e.index.manifest.chunks, build: e.index.manifest.build }, 'index loaded');
+      },
+      (err: unknown) => {
+        failure = err;
+        logger.error({ err }, 'loading the index failed');
+      },
+    );
+  }
+  return {
+    get() {
+      if (ready) return ready;
+      if (failure !== undefined) throw failure;
+      throw new AppError('not_ready', 'The index is still loading; try again in a few seconds.');
+    },
+    health() {
+      if (ready) {
+        const m = ready.index.manifest;
+        return {
+          status: 200,
+          body: { status: 'ok', index: { chunks: m.chunks, builtAt: m.builtAt, embedder: m.embedder.id } },
+        };
+      }
+      if (failure !== undefined)
+        return { status: 503, body: { status: 'error', error: toHttpError(failure).body.error } };
+      return { status: 503, body: { status: 'loading' } };
+    },
+  };
+}
+
+/**
+ * The Express app: chat page at /, JSON API at /api, MCP (Streamable HTTP) at /mcp, /healthz, /openapi.json.
+ * Thin adapter over src/engine.ts; the engine may still be loading (requests then get 503 not_ready).
+ * Security: helmet headers with a 'self'-only CSP, CORS only for config.corsOrigins, per-client rate limit
+ * (config.rateLimitPerMinute) and optional bearer token (config.apiToken) on /api and /mcp, 16 kB JSON bodies.
+ */
+export function createApp(engine: Engine | Promise<Engine>, config: Config, logger: Logger): Express {
+  const state = trackEngine(engine, logger);
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+  app.use(accessLog(logger));
+  if (config.corsOrigins) app.use(cors(config.corsOrigins));
+
+  app.get('/healthz', (_req, res) => {
+    const { status, body } = state.health();
+    res.status(status).json(body);
+  });
+
+  const openApi = buildOpenApiDocument(SERVER_VERSION);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+
+  app.use(['/api', '/mcp'], rateLimiter(config.rateLimitPerMinute), bearerAuth(config.apiToken));
+  app.use(
+    '/api',
+    express.json({ limit: API_BODY_LIMIT }),
+    createApiRouter({ engine: () => state.get(), logger }),
+  );
+  app.use(
+    '/mcp',
+    express.json({ limit: MCP_BODY_LIMIT }),
+    createMcpRouter({
+      engine: () => state.get(),
+      logger,
+      host: config.host,
+      allowedHosts: config.allowedHosts,
+    }),
+  );
+
+  app.use(express.static(PAGE_DIR, { index: 'index.html', maxAge: 0 }));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/** Per-client (IP) request budget per minute, answered with 429 in the shared error shape. */
+function rateLimiter(perMinute: number): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) =>
+      sendError(
+        res,
+        'rate_limited',
+        `Too many requests: at most ${perMinute} per minute. Try again shortly.`,
+      ),
+  });
+}
+
+/** When a token is configured, requires `Authorization: Bearer <token>`; compared in constant time. */
+function bearerAuth(token: string | undefined): RequestHandler {
+  if (!token) return (_req, _res, next) => next();
+  const expected = createHash('sha256').update(token).digest();
+  return (req, res, next) => {
+    const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    // Hashing first makes both sides the same length, so timingSafeEqual never throws and leaks no length.
+    const given = createHash('sha256')
+      .update(match?.[1]?.trim() ?? '')
+      .digest();
+    if (match && timingSafeEqual(given, expected)) {
+      next();
+      return;
+    }
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    sendError(
+      res,
+      'unauthorized',
+      'Missing or wrong bearer token (Authorization: Bearer <RUGWIJS_API_TOKEN>).',
+    );
+  };
+}
+
+/** CORS for the configured origins only ("*" = any); preflight answered with 204. */
+function cors(originsCsv: string): RequestHandler {
+  const origins = originsCsv
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  const any = origins.includes('*');
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && (any || origins.includes(origin))) {
+      res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
+      res.vary('Origin');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader(
+        'Access-Control-Allow-Headers',
+        'Content-Type, Authorization, Accept, Mcp-Session-Id, Mcp-Protocol-Version',
+      );
+      res.setHeader('Access-Control-Max-Age', '600');
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
+}
+
+/** One debug line per finished request (method, path, status, ms). */
+function accessLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const t0 = performance.now();
+    res.on('finish', () => {
+      logger.debug(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - t0),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+export interface StartOptions {
+  /** Defaults to createLogger(config.logLevel). */
+  logger?: Logger;
+  /** Defaults to createEngine(config, logger), started after the server listens. */
+  engine?: Engine | Promise<Engine>;
+}
+
+export interface RunningServer {
+  server: http.Server;
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** Settles when the index is loaded (or failed to load). */
+  engine: Promise<Engine>;
+  /**
+   * Graceful stop: no new connections, idle keep-alive connections closed, in-flight requests finish
+   * (connections still open after `graceMs`, default 10 000 ms, are closed). Idempotent.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Listens on config.host:config.port (port 0 = any free port) and only then loads the engine in the
+ * background, so /healthz answers `loading` while the index is built. Throws AppError('config_error')
+ * when the port is taken.
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  let provide!: (e: Engine | Promise<Engine>) => void;
+  const engine = new Promise<Engine>((resolve) => {
+    provide = resolve;
+  });
+  const app = createApp(engine, config, logger);
+  const server = http.createServer(
+    {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: REQUEST_TIMEOUT_MS,
+      // Node checks those timeouts only every connectionsCheckingInterval (default 30 s); check every second.
+      connectionsCheckingInterval: 1_000,
+    },
+    app,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new AppError(
+              'config_error',
+              `Port ${config.port} on ${config.host} is already in use; set PORT to another port.`,
+            )
+          : err,
+      );
+    });
+    server.listen(config.port, config.host, resolve);
+  });
+  provide(options.engine ?? createEngine(config, logger));
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  // While shutting down, a keep-alive connection is closed as soon as its in-flight response is done,
+  // instead of idling until keepAliveTimeout.
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.on('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    engine,
+    close(graceMs = SHUTDOWN_GRACE_MS) {
+      closing ??= new Promise<void>((resolve, reject) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs);
+        force.unref();
+        server.close((err) => {
+          clearTimeout(force);
+          if (err) reject(err);
+          else resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { httpStatus, isAppError, type ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** The one error shape every HTTP response uses: `{ "error": { "code", "message" } }`. */
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** An error translated to HTTP: status code and body. */
+export interface HttpError {
+  status: number;
+  body: ErrorBody;
+}
+
+/** Builds the error body for a code and a user-safe message. */
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
+}
+
+/** Sends an error in the shared shape (never a stack trace). */
+export function sendError(res: Response, code: ErrorCode, message: string): void {
+  const status = httpStatus(code);
+  // A 503 while the index loads is temporary: tell well-behaved clients when to come back (seconds).
+  if (status === 503) res.setHeader('Retry-After', '5');
+  res.status(status).json(errorBody(code, message));
+}
+
+/** Shape of the errors thrown by body-parser / http-errors (express.json, express.static). */
+interface ExpressError {
+  type?: unknown;
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  limit?: unknown;
+  message?: unknown;
+}
+
+/**
+ * Translates anything thrown inside a request to a status and the shared error body. AppErrors keep their
+ * code (status via `httpStatus`); body-parser failures become 400/413; anything unknown becomes a generic
+ * 500 whose message reveals nothing internal.
+ */
+export function toHttpError(err: unknown): HttpError {
+  if (isAppError(err)) {
+    return { status: httpStatus(err.code), body: errorBody(err.code, err.message) };
+  }
+  const e = (typeof err === 'object' && err !== null ? err : {}) as ExpressError;
+  if (e.type === 'entity.too.large') {
+    const limit = typeof e.limit === 'number' ? ` of ${Math.round(e.limit / 1024)} kB` : '';
+    return { status: 413, body: errorBody('payload_too_large', `Request body exceeds the limit${limit}.`) };
+  }
+  if (e.type === 'entity.parse.failed') {
+    return { status: 400, body: errorBody('bad_request', 'Request body is not valid JSON.') };
+  }
+  const status =
+    typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    const code: ErrorCode =
+      status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'bad_request';
+    // http-errors marks client errors whose message is safe to show with `expose`.
+    const message = e.expose === true && typeof e.message === 'string' ? e.message : 'Bad request.';
+    return { status: status === 404 || status === 413 ? status : 400, body: errorBody(code, message) };
+  }
+  return { status: 500, body: errorBody('internal', 'Internal server error.') };
+}
+
+/** Final error middleware: logs server faults with their stack (to stderr), answers in the shared shape. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    const { status, body } = toHttpError(err);
+    if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    else logger.debug({ code: body.error.code, method: req.method, path: req.path }, body.error.message);
+    // Headers already out (a stream in progress): Express's own handler closes the connection.
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (status === 503) res.setHeader('Retry-After', '5');
+    res.status(status).json(body);
+  };
+}
+
+/** 404 for every route nobody handled, in the shared shape. */
+export const notFoundHandler: RequestHandler = (_req, res) => {
+  res.status(404).json(errorBody('not_found', 'Unknown route. GET /openapi.json describes the API.'));
+};

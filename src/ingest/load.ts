@@ -1,0 +1,130 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { loadCorpus } from '../corpus/load.js';
+import { cleanDocument } from '../corpus/clean.js';
+import { createAnalyzer, type Analyzer } from '../text/analyze.js';
+import { Bm25Index } from '../index/bm25.js';
+import { CorpusEmbedder } from '../index/corpus-embedder.js';
+import { TransformersEmbedder } from '../index/transformers-embedder.js';
+import type { TextEmbedder } from '../index/embedder.js';
+import { VectorIndex } from '../index/vector-index.js';
+import { AppError } from '../errors.js';
+import type { Chunk, CleanDoc, SourceMeta } from '../types.js';
+import { BUILD_FILES, buildIndex, expectedEmbedderId, sameEmbedder, type ProgressFn } from './build.js';
+import { readManifest, readVerifiedFiles, type Manifest } from './manifest.js';
+import { ANALYZER_VERSION } from './index-text.js';
+
+/** Everything a query needs, loaded once and passed explicitly (no module state). */
+export interface LoadedIndex {
+  manifest: Manifest;
+  sources: Map<string, SourceMeta>;
+  docs: Map<string, CleanDoc>;
+  chunks: Chunk[];
+  chunkById: Map<string, Chunk>;
+  bm25: Bm25Index;
+  vectors: VectorIndex;
+  embedder: TextEmbedder;
+  analyzer: Analyzer;
+}
+
+export interface LoadOptions {
+  corpusDir: string;
+  indexDir: string;
+  embedModel?: string | undefined;
+}
+
+/**
+ * Loads a built index after verifying it: manifest valid, every file's checksum intact, built from the
+ * current corpus with the configured embedder. Throws AppError 'index_missing' | 'index_stale' |
+ * 'index_corrupt' | 'index_mismatch' with a message saying what to do; never returns a half-loaded index.
+ */
+export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
+  const manifest = await readManifest(options.indexDir);
+  const files = await readVerifiedFiles(options.indexDir, manifest);
+  const { sources, docs } = await loadCorpus(options.corpusDir);
+
+  const changed = docs.filter((d) => manifest.corpus.find((c) => c.file === d.file)?.sha256 !== d.sha256).map((d) => d.file);
+  const removed = manifest.corpus.filter((c) => !docs.some((d) => d.file === c.file)).map((c) => c.file);
+  if (changed.length > 0 || removed.length > 0) {
+    throw new AppError(
+      'index_stale',
+      `Index is stale: corpus changed (${[...changed, ...removed].join(', ')}); run "npm run ingest" to rebuild.`,
+    );
+  }
+  if (manifest.analyzerVersion !== ANALYZER_VERSION) {
+    throw new AppError('index_stale', `Index was built with analyzer ${manifest.analyzerVersion}; run "npm run ingest".`);
+  }
+  const wantEmbedder = expectedEmbedderId(options.embedModel);
+  if (!sameEmbedder(manifest.embedder.id, wantEmbedder)) {
+    throw new AppError(
+      'index_mismatch',
+      `Index was built with embedder ${manifest.embedder.id} but ${wantEmbedder} is configured; run "npm run ingest".`,
+    );
+  }
+
+  const analyzer = createAnalyzer();
+  const chunks = parseJson(files, BUILD_FILES.chunks) as Chunk[];
+  if (!Array.isArray(chunks) || chunks.length !== manifest.chunks) {
+    throw new AppError('index_corrupt', `Index chunk count does not match the manifest; run "npm run ingest".`);
+  }
+  const bm25 = Bm25Index.fromJSON(parseJson(files, BUILD_FILES.bm25));
+  const embedder: TextEmbedder = options.embedModel
+    ? await TransformersEmbedder.load(options.embedModel)
+    : CorpusEmbedder.fromJSON(parseJson(files, BUILD_FILES.embedder), (t) => analyzer.terms(t));
+  if (embedder.dimension !== manifest.embedder.dimension) {
+    throw new AppError('index_mismatch', `Embedder dimension ${embedder.dimension} does not match the index (${manifest.embedder.dimension}).`);
+  }
+  const vectors = await VectorIndex.readFrom(
+    path.join(options.indexDir, manifest.build, BUILD_FILES.vectors),
+    manifest.embedder.dimension,
+    manifest.chunks,
+  );
+  return {
+    manifest,
+    sources: new Map(sources.map((s) => [s.file, s])),
+    docs: new Map(docs.map((d) => [d.file, cleanDocument(d.file, d.original)])),
+    chunks,
+    chunkById: new Map(chunks.map((c) => [c.id, c])),
+    bm25,
+    vectors,
+    embedder,
+    analyzer,
+  };
+}
+
+/**
+ * Loads the index, building it first when it is missing or stale (or corrupt/mismatched, after saying so
+ * through `onRebuild`). Used by `npm start` so a fresh clone works with one command.
+ */
+export async function ensureIndex(
+  options: LoadOptions & { onRebuild?: (reason: AppError) => void; onProgress?: ProgressFn },
+): Promise<LoadedIndex> {
+  try {
+    return await loadIndex(options);
+  } catch (e) {
+    if (!(e instanceof AppError) || !['index_missing', 'index_stale', 'index_corrupt', 'index_mismatch'].includes(e.code)) {
+      throw e;
+    }
+    options.onRebuild?.(e);
+    await buildIndex({ ...options, force: true });
+    return loadIndex(options);
+  }
+}
+
+function parseJson(files: Map<string, Buffer>, name: string): unknown {
+  const bytes = files.get(name);
+  if (!bytes) throw new AppError('index_corrupt', `Index file ${name} is missing from the manifest; run "npm run ingest".`);
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new AppError('index_corrupt', `Index file ${name} is not valid JSON; run "npm run ingest".`);
+  }
+}
+
+/** Whether an index folder has a manifest at all (cheap check for CLIs). */
+export async function hasIndex(indexDir: string): Promise<boolean> {
+  return fs
+    .access(path.join(indexDir, 'manifest.json'))
+    .then(() => true)
+    .catch(() => false);
+}
