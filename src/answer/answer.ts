@@ -6,6 +6,7 @@ import { candidateSentences, type CandidateSentence } from './sentences.js';
 import { detectIntent } from './intent.js';
 import { scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
 import { composeExtractive } from './extractive.js';
+import { weighQuestion } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
 import { detectRedFlags, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
@@ -78,8 +79,8 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         : false;
     if (llmDone) composer = 'llm';
     else {
-      const queryTerms = index.analyzer.queryTerms(query);
-      const scored = scoreSentences(candidateSentences(index, passages), queryTerms, (t) => index.bm25.idf(t), intent)
+      const questionTerms = weighQuestion(index.analyzer, index.bm25, query);
+      const scored = scoreSentences(candidateSentences(index, passages), questionTerms, intent)
         // Sentences already shown under the red-flag notice are not repeated.
         .filter((s) => !builder.has(s));
       const selected = selectSentences(scored, { maxSentences: redFlags.length > 0 ? 3 : 4 });
@@ -137,7 +138,9 @@ async function tryLlm(
       apiKey: config.llmApiKey,
       timeoutMs: config.llmTimeoutMs,
     });
-    const { kept } = verifySentences(draft, numbered, (t) => index.analyzer.contentTerms(t));
+    const { kept } = verifySentences(draft, numbered, (t) => index.analyzer.contentTerms(t), {
+      equivalents: (t) => index.analyzer.equivalents(t),
+    });
     if (kept.length === 0) return false;
     const candidates = candidateSentences(index, passages);
     for (const sentence of kept) {

@@ -2,6 +2,7 @@ import type { LoadedIndex } from '../ingest/load.js';
 import type { RetrievedChunk } from '../retrieve/retrieve.js';
 import type { QuestionIntent } from './intent.js';
 import { statesDoseOrCost } from './intent.js';
+import { coverageOf, weighQuestion } from './question-terms.js';
 
 /** Why a question is not answered from the corpus. */
 export type RefusalReason = 'no-content' | 'injection' | 'out-of-domain' | 'not-in-corpus' | 'dose-or-cost';
@@ -29,30 +30,16 @@ export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = { minCoverage: 0.45
 
 /** Computes the normalized evidence for a question against its retrieved passages. */
 export function measureEvidence(index: LoadedIndex, question: string, passages: RetrievedChunk[]): Evidence {
-  const terms = index.analyzer.contentTerms(question);
+  const terms = weighQuestion(index.analyzer, index.bm25, question);
   if (terms.length === 0) return { coverage: 0, known: 0, unknownWeight: 1, agreement: false };
-  const top = passages.slice(0, 3);
-  const passageTerms = new Set(top.flatMap((p) => index.analyzer.terms(p.chunk.text)));
-  // Unknown words get the maximum idf: they are the most specific words of the question.
-  const maxIdf = index.bm25.idf('\u0000unknown');
-  let total = 0;
-  let covered = 0;
-  let unknown = 0;
-  let knownCount = 0;
-  for (const term of terms) {
-    const equivalents = index.analyzer.equivalents(term);
-    const inCorpus = equivalents.some((t) => index.bm25.df(t) > 0);
-    const w = inCorpus ? Math.max(...equivalents.map((t) => (index.bm25.df(t) > 0 ? index.bm25.idf(t) : 0))) : maxIdf;
-    total += w;
-    if (inCorpus) knownCount++;
-    else unknown += w;
-    if (equivalents.some((t) => passageTerms.has(t))) covered += w;
-  }
+  const passageTerms = new Set(passages.slice(0, 3).flatMap((p) => index.analyzer.terms(p.chunk.text)));
+  const total = terms.reduce((a, t) => a + t.weight, 0);
+  const unknown = terms.filter((t) => !t.known).reduce((a, t) => a + t.weight, 0);
   const lexTop = new Set(passages.filter((p) => p.ranks.lexical !== null && p.ranks.lexical <= 3).map((p) => p.chunk.id));
   const agreement = passages.some((p) => p.ranks.dense !== null && p.ranks.dense <= 3 && lexTop.has(p.chunk.id));
   return {
-    coverage: total > 0 ? covered / total : 0,
-    known: knownCount / terms.length,
+    coverage: coverageOf(terms, passageTerms),
+    known: terms.filter((t) => t.known).length / terms.length,
     unknownWeight: total > 0 ? unknown / total : 1,
     agreement,
   };

@@ -1,4 +1,4 @@
-import type { WeightedTerm } from '../text/analyze.js';
+import { coverageOf, type QuestionTerm } from './question-terms.js';
 import type { CandidateSentence } from './sentences.js';
 import type { QuestionIntent } from './intent.js';
 
@@ -23,28 +23,22 @@ export interface SelectOptions {
 
 export interface ScoredSentence extends CandidateSentence {
   score: number;
-  /** idf-weighted fraction of the question's terms the sentence contains (0–1). */
+  /** idf-weighted share of the question's content words (or an equivalent) the sentence contains (0–1). */
   coverage: number;
 }
 
 /**
- * Scores every candidate sentence against the question's weighted terms: idf-weighted term coverage, plus
+ * Scores every candidate sentence against the question's content words: idf-weighted coverage, plus
  * the passage's retrieval rank, plus intent preferences (conclusion sections for efficacy, numbers for
  * "hoeveel"), minus penalties for fragments and reference apparatus.
  */
 export function scoreSentences(
   candidates: CandidateSentence[],
-  query: WeightedTerm[],
-  idf: (term: string) => number,
+  question: QuestionTerm[],
   intent: QuestionIntent,
 ): ScoredSentence[] {
-  const weights = new Map(query.map((q) => [q.term, q.weight * idf(q.term)]));
-  const total = [...weights.values()].reduce((a, b) => a + b, 0) || 1;
   return candidates.map((c) => {
-    const present = new Set(c.terms);
-    let hit = 0;
-    for (const [term, w] of weights) if (present.has(term)) hit += w;
-    const coverage = Math.min(1, hit / total);
+    const coverage = coverageOf(question, new Set(c.terms));
     const words = c.text.split(/\s+/).length;
     let score = coverage + 0.12 / (1 + c.passageRank);
     const section = c.passage.chunk.section.join(' ');

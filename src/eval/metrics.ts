@@ -22,6 +22,11 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   refusalCorrect: 'Refusal correct',
   redFlagHandled: 'Red flag handled',
   citationsVerbatim: 'Citations verbatim',
+  'hit@1': 'Hit@1',
+  'hit@5': 'Hit@5',
+  'ndcg@10': 'nDCG@10',
+  fullyCorrect: 'Fully correct',
+  sourceCited: 'Expected source cited',
 };
 
 /** One cited passage as shown with an answer. */
@@ -71,6 +76,8 @@ export interface Report {
   baseline: SystemSummary;
   /** Answer latency percentiles in milliseconds. */
   latency: { p50: number; p95: number };
+  /** Retrieval-only metrics of each ranker on the same questions (hybrid, lexical, dense, MiniSearch). */
+  retrievers?: Record<string, MetricMeans>;
   rows: PerQuestionRow[];
 }
 
