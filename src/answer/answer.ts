@@ -63,7 +63,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   let refusal: RefusalReason | undefined;
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
-  else refusal = decideRefusal(measureEvidence(index, query, passages), intent, passages);
+  else refusal = decideRefusal(measureEvidence(index, query, passages), intent, passages, query);
 
   const builder = new AnswerBuilder();
   if (redFlags.length > 0) {

@@ -15,13 +15,16 @@ const QUANTITY = /\b(hoeveel|hoe lang|hoe vaak|hoe oud|aantal|percentage|welk pe
 const ADVICE = /\b(wat (moet|kan|doe|zeg|raad)|hoe (pak|behandel|ga ik|moet)|advies|adviseren|aanraden|raad je|aanpak|what should|what do i|how should|advice|recommend|manage)\b/i;
 const DOSE_COST = /\b(mg|milligram|gram|dosis|doses|dosering|doseren|dose|dosage|maximale dosis|prijs|prijzen|kost|kosten|euro|€|terugbetaling|terugbetaald|remgeld|price|cost|costs|reimburse\w*)\b/i;
 
+/** "Hoeveel paracetamol mag …", "hoeveel … per dag": an amount to take, i.e. a dose. */
+const HOW_MUCH_MAY = /\b(hoeveel|how much|how many)\b.*\b(mag|mogen|innemen|nemen|slikken|krijgen|geven|per dag|per day|can i take|should i take)\b/i;
+
 /** Detects the question's intent from its wording (Dutch and English). */
 export function detectIntent(question: string): QuestionIntent {
   return {
     efficacy: EFFICACY.test(question),
     quantity: QUANTITY.test(question),
     advice: ADVICE.test(question),
-    doseOrCost: DOSE_COST.test(question),
+    doseOrCost: DOSE_COST.test(question) || HOW_MUCH_MAY.test(question),
   };
 }
 

@@ -11,6 +11,14 @@ export interface QuestionTerm {
   known: boolean;
 }
 
+/**
+ * Words that ask for an answer rather than name its topic ("Vertel wat de bronnen zeggen over …", "Geef een
+ * overzicht van …"): they are not evidence for or against the corpus answering.
+ */
+const REQUEST_WORDS =
+  'vertel vertellen geef overzicht bron bronnen zeggen zegt zeg uitleggen leg samenvatten vat beschrijf noem ' +
+  'explain tell summarize summarise give overview sources source say says describe';
+
 /** What weighing needs from the lexical index. */
 export interface TermStats {
   df(term: string): number;
@@ -25,8 +33,15 @@ export interface TermStats {
 export function weighQuestion(analyzer: Analyzer, stats: TermStats, text: string): QuestionTerm[] {
   // A term that occurs nowhere gets the idf of an unseen word: unknown words are the most specific ones.
   const unseenIdf = stats.idf('\u0000unseen');
-  return analyzer.contentTerms(text).map((term) => {
-    const equivalents = analyzer.equivalents(term);
+  const frame = new Set(analyzer.contentTerms(REQUEST_WORDS));
+  return analyzer.contentTerms(text).filter((term) => !frame.has(term)).map((term) => {
+    let equivalents = analyzer.equivalents(term);
+    if (!equivalents.some((t) => stats.df(t) > 0)) {
+      // A compound the splitter did not know ("lendenkorset", "loopschema"): Dutch compounds carry their
+      // meaning in the head, so the longest known suffix stands in for the word.
+      const head = compoundHead(term, stats);
+      if (head) equivalents = [term, ...analyzer.equivalents(head)];
+    }
     const inCorpus = equivalents.filter((t) => stats.df(t) > 0);
     return {
       term,
@@ -35,6 +50,19 @@ export function weighQuestion(analyzer: Analyzer, stats: TermStats, text: string
       weight: inCorpus.length > 0 ? Math.max(...inCorpus.map((t) => stats.idf(t))) : unseenIdf,
     };
   });
+}
+
+/** Shortest head: 4 letters; the modifier before it must keep at least 3 letters. */
+const MIN_HEAD = 4;
+const MIN_MODIFIER = 3;
+
+/** The longest suffix of an unknown term that is an index term, if any ("lendenkorset" → "korset"). */
+function compoundHead(term: string, stats: TermStats): string | undefined {
+  for (let i = MIN_MODIFIER; i <= term.length - MIN_HEAD; i++) {
+    const suffix = term.slice(i);
+    if (stats.df(suffix) > 0) return suffix;
+  }
+  return undefined;
 }
 
 /** idf-weighted share (0–1) of the known question terms that the term set contains (or an equivalent of). */

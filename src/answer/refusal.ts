@@ -3,6 +3,7 @@ import type { RetrievedChunk } from '../retrieve/retrieve.js';
 import type { QuestionIntent } from './intent.js';
 import { statesDoseOrCost } from './intent.js';
 import { coverageOf, weighQuestion } from './question-terms.js';
+import { mentionsBack, mentionsOtherCondition } from './domain.js';
 
 /** Why a question is not answered from the corpus. */
 export type RefusalReason = 'no-content' | 'injection' | 'out-of-domain' | 'not-in-corpus' | 'dose-or-cost';
@@ -20,13 +21,20 @@ export interface Evidence {
 }
 
 export interface RefusalThresholds {
-  /** Refuse below this coverage (default 0.45, calibrated on the gold set's unanswerable questions). */
+  /** Refuse below this coverage (0–1). */
   minCoverage: number;
-  /** Refuse when unknown words carry at least this much of the question's weight (default 0.34). */
+  /** Refuse a question that does not name the back when unknown words carry at least this weight share (0–1). */
   maxUnknownWeight: number;
+  /** The same for a question that names the back: its unknown words are mostly everyday verbs (0–1). */
+  maxUnknownWeightAnchored: number;
 }
 
-export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = { minCoverage: 0.45, maxUnknownWeight: 0.34 };
+/** Calibrated on the unanswerable questions of eval/gold.jsonl (see docs/decisions.md). */
+export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
+  minCoverage: 0.45,
+  maxUnknownWeight: 0.34,
+  maxUnknownWeightAnchored: 0.6,
+};
 
 /** Computes the normalized evidence for a question against its retrieved passages. */
 export function measureEvidence(index: LoadedIndex, question: string, passages: RetrievedChunk[]): Evidence {
@@ -54,11 +62,15 @@ export function decideRefusal(
   evidence: Evidence,
   intent: QuestionIntent,
   passages: RetrievedChunk[],
+  question: string,
   thresholds: RefusalThresholds = DEFAULT_REFUSAL_THRESHOLDS,
 ): RefusalReason | undefined {
   if (passages.length === 0) return 'not-in-corpus';
   if (intent.doseOrCost && !passages.slice(0, 3).some((p) => statesDoseOrCost(p.chunk.text))) return 'dose-or-cost';
-  if (evidence.unknownWeight >= thresholds.maxUnknownWeight) return 'out-of-domain';
+  const anchored = mentionsBack(question);
+  if (!anchored && mentionsOtherCondition(question)) return 'out-of-domain';
+  const maxUnknown = anchored ? thresholds.maxUnknownWeightAnchored : thresholds.maxUnknownWeight;
+  if (evidence.unknownWeight >= maxUnknown) return 'out-of-domain';
   if (evidence.coverage < thresholds.minCoverage) return 'not-in-corpus';
   return undefined;
 }

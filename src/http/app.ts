@@ -228,6 +228,13 @@ export interface StartOptions {
   logger?: Logger;
   /** Defaults to createEngine(config, logger), started after the server listens. */
   engine?: Engine | Promise<Engine>;
+  /**
+   * Slow clients are cut off (answered 408 and disconnected) when the whole request, headers and body, has
+   * not arrived within this many ms (default 10 000; at least 100).
+   */
+  requestTimeoutMs?: number;
+  /** Limit for the request headers alone, in ms (default and maximum: requestTimeoutMs). */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -255,12 +262,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     provide = resolve;
   });
   const app = createApp(engine, config, logger);
+  const requestTimeout = Math.max(100, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeout = Math.max(100, Math.min(options.headersTimeoutMs ?? requestTimeout, requestTimeout));
   const server = http.createServer(
     {
-      requestTimeout: REQUEST_TIMEOUT_MS,
-      headersTimeout: REQUEST_TIMEOUT_MS,
-      // Node checks those timeouts only every connectionsCheckingInterval (default 30 s); check every second.
-      connectionsCheckingInterval: 1_000,
+      requestTimeout,
+      headersTimeout,
+      // Node checks those timeouts only every connectionsCheckingInterval (default 30 s); check at least every
+      // second, and often enough that a short timeout is enforced close to its value.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(25, Math.floor(headersTimeout / 4))),
     },
     app,
   );

@@ -7,7 +7,6 @@ import { chunkDocument, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk
 import { createAnalyzer, type Analyzer } from '../text/analyze.js';
 import { Bm25Index } from '../index/bm25.js';
 import { CorpusEmbedder } from '../index/corpus-embedder.js';
-import { TransformersEmbedder } from '../index/transformers-embedder.js';
 import type { TextEmbedder } from '../index/embedder.js';
 import { VectorIndex } from '../index/vector-index.js';
 import type { Chunk } from '../types.js';
@@ -147,7 +146,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 }
 
 async function createEmbedder(embedModel: string | undefined, texts: string[], analyzer: Analyzer): Promise<TextEmbedder> {
-  if (embedModel) return TransformersEmbedder.load(embedModel);
+  if (embedModel) {
+    // Imported on demand: the model runtime costs ~0.8 s to load and the default embedder never needs it.
+    const { TransformersEmbedder } = await import('../index/transformers-embedder.js');
+    return TransformersEmbedder.load(embedModel);
+  }
   return CorpusEmbedder.train(texts, (t) => analyzer.terms(t));
 }
 

@@ -5,7 +5,6 @@ import { cleanDocument } from '../corpus/clean.js';
 import { createAnalyzer, type Analyzer } from '../text/analyze.js';
 import { Bm25Index } from '../index/bm25.js';
 import { CorpusEmbedder } from '../index/corpus-embedder.js';
-import { TransformersEmbedder } from '../index/transformers-embedder.js';
 import type { TextEmbedder } from '../index/embedder.js';
 import { VectorIndex } from '../index/vector-index.js';
 import { AppError } from '../errors.js';
@@ -68,8 +67,10 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
     throw new AppError('index_corrupt', `Index chunk count does not match the manifest; run "npm run ingest".`);
   }
   const bm25 = Bm25Index.fromJSON(parseJson(files, BUILD_FILES.bm25));
-  const embedder: TextEmbedder = options.embedModel
-    ? await TransformersEmbedder.load(options.embedModel)
+  const model = options.embedModel;
+  const embedder: TextEmbedder = model
+    ? // Imported on demand: the model runtime costs ~0.8 s to load and the default embedder never needs it.
+      await import('../index/transformers-embedder.js').then((m) => m.TransformersEmbedder.load(model))
     : CorpusEmbedder.fromJSON(parseJson(files, BUILD_FILES.embedder), (t) => analyzer.terms(t));
   if (embedder.dimension !== manifest.embedder.dimension) {
     throw new AppError('index_mismatch', `Embedder dimension ${embedder.dimension} does not match the index (${manifest.embedder.dimension}).`);
