@@ -45,7 +45,7 @@ const RED_FLAG_QUERY = 'rode vlaggen alarmsignalen uitsluiten ernstige oorzaak d
 export async function answer(ctx: AnswerContext, question: string, options: AnswerOptions = {}): Promise<Answer> {
   const { index, prompts } = ctx;
   const t0 = performance.now();
-  const k = options.k ?? 6;
+  const k = options.k ?? 10;
   const language = detectLanguage(question);
   const redFlags = detectRedFlags(question);
   const history = options.history ?? [];
@@ -80,7 +80,10 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
     if (llmDone) composer = 'llm';
     else {
       const questionTerms = weighQuestion(index.analyzer, index.bm25, query);
-      const scored = scoreSentences(candidateSentences(index, passages), questionTerms, intent)
+      const focus = intent.quantityFocus
+        ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
+        : [];
+      const scored = scoreSentences(candidateSentences(index, passages), questionTerms, intent, focus)
         // Sentences already shown under the red-flag notice are not repeated.
         .filter((s) => !builder.has(s));
       const selected = selectSentences(scored, { maxSentences: redFlags.length > 0 ? 3 : 4 });

@@ -8,6 +8,8 @@ export interface QuestionIntent {
   advice: boolean;
   /** Asks for a dose, price or cost — things this corpus does not give unless a passage states them. */
   doseOrCost: boolean;
+  /** What is counted in a quantity question: "deelnemers" in "Hoeveel deelnemers …", "studies" in "Op hoeveel studies …". */
+  quantityFocus?: string;
 }
 
 const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|works?|effective|effectiveness|benefit|useful|recommended)\b/i;
@@ -18,9 +20,14 @@ const DOSE_COST = /\b(mg|milligram|gram|dosis|doses|dosering|doseren|dose|dosage
 /** "Hoeveel paracetamol mag …", "hoeveel … per dag": an amount to take, i.e. a dose. */
 const HOW_MUCH_MAY = /\b(hoeveel|how much|how many)\b.*\b(mag|mogen|innemen|nemen|slikken|krijgen|geven|per dag|per day|can i take|should i take)\b/i;
 
+/** The noun right after "hoeveel" / "how many" (an adjective may come between: "hoeveel extra ziektedagen"). */
+const QUANTITY_FOCUS = /\b(?:hoeveel|how many|aantal)\s+(?:(?:extra|verschillende|andere|nieuwe|different|other)\s+)?(\p{L}{3,})/iu;
+
 /** Detects the question's intent from its wording (Dutch and English). */
 export function detectIntent(question: string): QuestionIntent {
+  const focus = QUANTITY_FOCUS.exec(question)?.[1];
   return {
+    ...(focus ? { quantityFocus: focus } : {}),
     efficacy: EFFICACY.test(question),
     quantity: QUANTITY.test(question),
     advice: ADVICE.test(question),

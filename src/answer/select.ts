@@ -30,20 +30,29 @@ export interface ScoredSentence extends CandidateSentence {
 /**
  * Scores every candidate sentence against the question's content words: idf-weighted coverage, plus
  * the passage's retrieval rank, plus intent preferences (conclusion sections for efficacy, numbers for
- * "hoeveel"), minus penalties for fragments and reference apparatus.
+ * "hoeveel", more when it names what is counted), minus penalties for questions, fragments and reference
+ * apparatus.
+ * @param focus index terms (with equivalents) of what a quantity question counts; [] when none.
  */
 export function scoreSentences(
   candidates: CandidateSentence[],
   question: QuestionTerm[],
   intent: QuestionIntent,
+  focus: string[] = [],
 ): ScoredSentence[] {
   return candidates.map((c) => {
-    const coverage = coverageOf(question, new Set(c.terms));
+    const present = new Set(c.terms);
+    const coverage = coverageOf(question, present);
     const words = c.text.split(/\s+/).length;
     let score = coverage + 0.12 / (1 + c.passageRank);
     const section = c.passage.chunk.section.join(' ');
     if (intent.efficacy && CONCLUSION_SECTION.test(section)) score += 0.12;
-    if (intent.quantity && HAS_NUMBER.test(c.text.replace(/\(\d+(,\s*\d+)*\)/g, ''))) score += 0.2;
+    const statesNumber = HAS_NUMBER.test(c.text.replace(/\(\d+(,\s*\d+)*\)/g, ''));
+    if (intent.quantity && statesNumber) score += 0.2;
+    // "Hoeveel deelnemers …?" is answered by the sentence that counts deelnemers, whatever else it says.
+    if (intent.quantity && statesNumber && focus.some((t) => present.has(t))) score += 0.35;
+    // A question in the source ("Is oefentherapie effectief …?") is a heading, not an answer.
+    if (/\?\s*$/.test(c.text)) score -= 0.5;
     if (words < 6) score -= 0.3;
     if (words > 80) score -= 0.1;
     if (c.passage.chunk.role !== 'body' || REFERENCE_LIKE.test(c.text)) score -= 0.6;
