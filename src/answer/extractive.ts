@@ -19,7 +19,7 @@ export interface ComposedSentence {
 /**
  * Orders selected sentences coherently and attributes them: sources by authority (guideline > evidence
  * summary > practice article > news), within a source in document order; the first sentence of each
- * source gets its attribution, and a source whose stance or population differs from an earlier one is
+ * source gets its attribution, and a source whose conclusion is the opposite of an earlier one's is
  * introduced as a disagreement so both sides stay visible and cited.
  */
 export function composeExtractive(
@@ -41,10 +41,10 @@ export function composeExtractive(
       let text = sentence.text;
       if (i === 0 && source) {
         const stance = { polarity: groupPolarity(group.list), population: groupPopulation(group.list) };
+        // Only opposite conclusions are a disagreement; a source about another population (acute vs chronic)
+        // with the same conclusion is attributed plainly — its sentence names the population itself.
         const disagrees = seenStances.some(
-          (s) =>
-            (s.polarity !== 0 && stance.polarity !== 0 && s.polarity !== stance.polarity) ||
-            (s.population !== undefined && stance.population !== undefined && s.population !== stance.population),
+          (s) => s.polarity !== 0 && stance.polarity !== 0 && s.polarity !== stance.polarity,
         );
         seenStances.push(stance);
         text = `${disagrees ? frame.contrast(source) : frame.attribution(source)}: ${text}`;

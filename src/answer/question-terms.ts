@@ -1,4 +1,5 @@
 import type { Analyzer } from '../text/analyze.js';
+import { compoundHead } from '../text/compound-head.js';
 
 /** One content word of the question, with the index terms that count as the same word and its weight. */
 export interface QuestionTerm {
@@ -19,6 +20,15 @@ const REQUEST_WORDS =
   'vertel vertellen geef overzicht bron bronnen zeggen zegt zeg uitleggen leg samenvatten vat beschrijf noem ' +
   'explain tell summarize summarise give overview sources source say says describe';
 
+/**
+ * The corpus's own topic: every passage is about (low) back pain, whatever word it uses, so these words
+ * say little about which passage answers. Their idf misleads because the corpus mostly writes the
+ * compound ("lagerugpijn"), which makes the bare parts ("rug", "lage") look rare.
+ */
+const TOPIC_WORDS = 'rug rugpijn lage lagerugpijn pijn rugklachten onderrug back pain low lower';
+/** Weight factor of a topic word (0–1). */
+const TOPIC_WEIGHT = 0.25;
+
 /** What weighing needs from the lexical index. */
 export interface TermStats {
   df(term: string): number;
@@ -34,12 +44,13 @@ export function weighQuestion(analyzer: Analyzer, stats: TermStats, text: string
   // A term that occurs nowhere gets the idf of an unseen word: unknown words are the most specific ones.
   const unseenIdf = stats.idf('\u0000unseen');
   const frame = new Set(analyzer.contentTerms(REQUEST_WORDS));
+  const topic = new Set(analyzer.contentTerms(TOPIC_WORDS));
   return analyzer.contentTerms(text).filter((term) => !frame.has(term)).map((term) => {
     let equivalents = analyzer.equivalents(term);
     if (!equivalents.some((t) => stats.df(t) > 0)) {
       // A compound the splitter did not know ("lendenkorset", "loopschema"): Dutch compounds carry their
       // meaning in the head, so the longest known suffix stands in for the word.
-      const head = compoundHead(term, stats);
+      const head = compoundHead(term, (t) => stats.df(t) > 0);
       if (head) equivalents = [term, ...analyzer.equivalents(head)];
     }
     const inCorpus = equivalents.filter((t) => stats.df(t) > 0);
@@ -47,22 +58,11 @@ export function weighQuestion(analyzer: Analyzer, stats: TermStats, text: string
       term,
       equivalents,
       known: inCorpus.length > 0,
-      weight: inCorpus.length > 0 ? Math.max(...inCorpus.map((t) => stats.idf(t))) : unseenIdf,
+      weight:
+        (inCorpus.length > 0 ? Math.max(...inCorpus.map((t) => stats.idf(t))) : unseenIdf) *
+        (topic.has(term) ? TOPIC_WEIGHT : 1),
     };
   });
-}
-
-/** Shortest head: 4 letters; the modifier before it must keep at least 3 letters. */
-const MIN_HEAD = 4;
-const MIN_MODIFIER = 3;
-
-/** The longest suffix of an unknown term that is an index term, if any ("lendenkorset" → "korset"). */
-function compoundHead(term: string, stats: TermStats): string | undefined {
-  for (let i = MIN_MODIFIER; i <= term.length - MIN_HEAD; i++) {
-    const suffix = term.slice(i);
-    if (stats.df(suffix) > 0) return suffix;
-  }
-  return undefined;
 }
 
 /** idf-weighted share (0–1) of the known question terms that the term set contains (or an equivalent of). */

@@ -54,6 +54,8 @@ export function scoreSentences(
     // A question in the source ("Is oefentherapie effectief …?") is a heading, not an answer.
     if (/\?\s*$/.test(c.text)) score -= 0.5;
     if (words < 6) score -= 0.3;
+    // A keyword line or caption (no closing punctuation, no bullet) is not a statement.
+    if (!/[.!?:;"”’)\]]\s*$/.test(c.text) && !/^[•\-–*]/.test(c.text)) score -= 0.3;
     if (words > 80) score -= 0.1;
     if (c.passage.chunk.role !== 'body' || REFERENCE_LIKE.test(c.text)) score -= 0.6;
     return { ...c, score, coverage };

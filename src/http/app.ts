@@ -20,9 +20,9 @@ import { createApiRouter } from './routes.js';
 export const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page');
 
 /** Request bodies on /api are small questions; anything bigger is refused before parsing (bytes). */
-const API_BODY_LIMIT = '16kb';
-/** MCP messages may carry a full conversation history (20 turns of up to 20 000 characters). */
-const MCP_BODY_LIMIT = '1mb';
+const API_BODY_LIMIT = 16 * 1024;
+/** MCP messages may carry a full conversation history (20 turns of up to 20 000 characters) (bytes). */
+const MCP_BODY_LIMIT = 1024 * 1024;
 /** Slow clients are cut off: the whole request (headers + body) must arrive within this many ms. */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How long shutdown waits for in-flight requests before closing their connections (ms). */
@@ -118,11 +118,13 @@ export function createApp(engine: Engine | Promise<Engine>, config: Config, logg
   app.use(['/api', '/mcp'], rateLimiter(config.rateLimitPerMinute), bearerAuth(config.apiToken));
   app.use(
     '/api',
+    refuseLargeBodies(API_BODY_LIMIT),
     express.json({ limit: API_BODY_LIMIT }),
     createApiRouter({ engine: () => state.get(), logger }),
   );
   app.use(
     '/mcp',
+    refuseLargeBodies(MCP_BODY_LIMIT),
     express.json({ limit: MCP_BODY_LIMIT }),
     createMcpRouter({
       engine: () => state.get(),
@@ -136,6 +138,24 @@ export function createApp(engine: Engine | Promise<Engine>, config: Config, logg
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/**
+ * Answers 413 at once when Content-Length announces more than `limitBytes`. express.json would reject it
+ * too, but only after reading (and discarding) the whole announced body, so a client announcing megabytes
+ * and sending them slowly would hold the connection until the request timeout. The connection is closed
+ * after the answer because the unread body cannot be skipped.
+ */
+function refuseLargeBodies(limitBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const length = Number(req.headers['content-length']);
+    if (!Number.isFinite(length) || length <= limitBytes) {
+      next();
+      return;
+    }
+    res.setHeader('Connection', 'close');
+    sendError(res, 'payload_too_large', `Request body exceeds the limit of ${Math.round(limitBytes / 1024)} kB.`);
+  };
 }
 
 /** Per-client (IP) request budget per minute, answered with 429 in the shared error shape. */

@@ -1,6 +1,8 @@
 import type { LoadedIndex } from '../ingest/load.js';
 import type { Chunk, ChunkRole } from '../types.js';
 import { reciprocalRankFusion } from './fuse.js';
+import { compoundHead } from '../text/compound-head.js';
+import type { WeightedTerm } from '../text/analyze.js';
 
 export interface RetrieveOptions {
   /** Passages to return (default 5). */
@@ -9,7 +11,7 @@ export interface RetrieveOptions {
   candidates?: number;
   /** RRF damping constant (default 60). */
   rrfK?: number;
-  /** Ranker weights in the fusion (default lexical 1, dense 0.8). */
+  /** Ranker weights in the fusion (default lexical 1, dense 0.5: the corpus-trained embedder is the weaker ranker). */
   weights?: { lexical: number; dense: number };
   /** Restrict to one ranker (for evaluation): default 'hybrid'. */
   mode?: 'hybrid' | 'lexical' | 'dense';
@@ -31,6 +33,21 @@ export interface RetrievedChunk {
 /** Reference lists and author blocks are kept searchable but should only win when nothing else matches. */
 const ROLE_WEIGHT: Record<ChunkRole, number> = { body: 1, references: 0.25, authors: 0.35 };
 
+/** Weight of a compound's head standing in for a compound the corpus never uses. */
+const HEAD_WEIGHT = 0.6;
+
+/** Adds, for each query term the corpus never uses, its longest known suffix ("steunkorset" → "korset"). */
+function withCompoundHeads(index: LoadedIndex, terms: WeightedTerm[]): WeightedTerm[] {
+  const known = (t: string): boolean => index.bm25.df(t) > 0;
+  const out = [...terms];
+  for (const { term, weight } of terms) {
+    if (known(term)) continue;
+    const head = compoundHead(term, known);
+    if (head && !out.some((t) => t.term === head)) out.push({ term: head, weight: weight * HEAD_WEIGHT });
+  }
+  return out;
+}
+
 /**
  * Hybrid retrieval: BM25 over the Dutch analysis and cosine kNN over the embedder, fused by weighted RRF.
  * A query without content words returns [] rather than noise.
@@ -41,7 +58,7 @@ export async function retrieve(index: LoadedIndex, query: string, options: Retri
   const mode = options.mode ?? 'hybrid';
   if (index.analyzer.contentTerms(query).length === 0) return [];
 
-  const lexical = mode === 'dense' ? [] : index.bm25.search(index.analyzer.queryTerms(query), candidates);
+  const lexical = mode === 'dense' ? [] : index.bm25.search(withCompoundHeads(index, index.analyzer.queryTerms(query)), candidates);
   const dense =
     mode === 'lexical'
       ? []
@@ -50,7 +67,7 @@ export async function retrieve(index: LoadedIndex, query: string, options: Retri
           return chunk ? [{ id: chunk.id, similarity: h.similarity }] : [];
         });
 
-  const weights = options.weights ?? { lexical: 1, dense: 0.8 };
+  const weights = options.weights ?? { lexical: 1, dense: 0.5 };
   const fused = reciprocalRankFusion(
     [
       { ranking: lexical.map((h) => h.id), weight: weights.lexical },
