@@ -63,7 +63,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   let refusal: RefusalReason | undefined;
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
-  else refusal = decideRefusal(measureEvidence(index, query, passages), intent, passages, query);
+  else refusal = decideRefusal(measureEvidence(index, query, passages, intent), intent, passages, query);
 
   const builder = new AnswerBuilder();
   if (redFlags.length > 0) {
@@ -95,7 +95,9 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   }
 
   const refused = refusal !== undefined && redFlags.length === 0;
-  if (refusal !== undefined) builder.frame(refusalText(prompts, language, refusal));
+  // With red flags the notice and its cited sentences are the answer; a refusal paragraph after them would
+  // read as "nothing to say" and blur the referral.
+  if (refusal !== undefined && redFlags.length === 0) builder.frame(refusalText(prompts, language, refusal));
   return {
     answer: builder.text(),
     refused,

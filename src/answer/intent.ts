@@ -10,6 +10,8 @@ export interface QuestionIntent {
   doseOrCost: boolean;
   /** What is counted in a quantity question: "deelnemers" in "Hoeveel deelnemers …", "studies" in "Op hoeveel studies …". */
   quantityFocus?: string;
+  /** The treatment a yes/no efficacy question asks about ("Helpt homeopathie …?" → "homeopathie"), as written. */
+  efficacyFocus?: string;
 }
 
 const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|works?|effective|effectiveness|benefit|useful|recommended)\b/i;
@@ -23,11 +25,17 @@ const HOW_MUCH_MAY = /\b(hoeveel|how much|how many)\b.*\b(mag|mogen|innemen|neme
 /** The noun right after "hoeveel" / "how many" (an adjective may come between: "hoeveel extra ziektedagen"). */
 const QUANTITY_FOCUS = /\b(?:hoeveel|how many|aantal)\s+(?:(?:extra|verschillende|andere|nieuwe|different|other)\s+)?(\p{L}{3,})/iu;
 
+/** The word after "Helpt/Werkt/Baat" or "Does/Do … help": the treatment a yes/no question is about. */
+const EFFICACY_FOCUS =
+  /^\s*(?:helpt|helpen|werkt|werken|does|do)\s+(?:een|het|de|a|an|the)?\s*(\p{L}{4,})(?=\s+(?:bij|tegen|voor|help|work|with|for|\?))/iu;
+
 /** Detects the question's intent from its wording (Dutch and English). */
 export function detectIntent(question: string): QuestionIntent {
   const focus = QUANTITY_FOCUS.exec(question)?.[1];
+  const treatment = EFFICACY_FOCUS.exec(question)?.[1];
   return {
     ...(focus ? { quantityFocus: focus } : {}),
+    ...(treatment ? { efficacyFocus: treatment } : {}),
     efficacy: EFFICACY.test(question),
     quantity: QUANTITY.test(question),
     advice: ADVICE.test(question),
