@@ -7,6 +7,8 @@ const CONCLUSION_SECTION = /besluit|conclusie|voor de praktijk|belangrijkste|con
 /** Sentences that are mostly citation apparatus or too short to stand alone. */
 const REFERENCE_LIKE = /^\(?\d+[).]|doi:|et al\.|https?:\/\//i;
 const HAS_NUMBER = /\d/;
+/** Fewer words than this is a label, not a statement. */
+const MIN_WORDS = 4;
 
 export interface SelectOptions {
   /** Maximum sentences in the answer (default 4). */
@@ -76,6 +78,8 @@ export function selectSentences(scored: ScoredSentence[], options: SelectOptions
   for (const s of ranked) {
     if (picked.length >= max) break;
     if (s.score < best * floor || s.coverage < minCoverage) continue;
+    // A bullet label or heading ("• werkhervatting") says nothing by itself.
+    if (s.text.split(/\s+/).length < MIN_WORDS) continue;
     if ((perChunk.get(s.passage.chunk.id) ?? 0) >= perPassage) continue;
     if (picked.some((p) => jaccard(p.terms, s.terms) > redundancy)) continue;
     picked.push(s);

@@ -249,6 +249,8 @@ const NUMBER = /(?<![\p{L}\d])\d+(?:[.,]\d+)*(?![\p{L}\d])/gu;
 export function numbersIn(text: string): string[] {
   const cleaned = text
     .replace(CITATION_MARKER, ' ')
+    // OCR splits decimals ("4 ,9" in the original PDF text); the quote keeps it verbatim, it is still 4,9.
+    .replace(/(\d) ([.,])(\d)/g, '$1$2$3')
     .replace(SPACE_GROUPED, (_m, head: string, rest: string) => head + rest.replace(/[ \u00a0\u202f]/g, ''));
   const out: string[] = [];
   for (const match of cleaned.matchAll(NUMBER)) {

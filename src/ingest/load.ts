@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { loadCorpus } from '../corpus/load.js';
+import { z } from 'zod';
+import { loadCorpus, type RawDoc } from '../corpus/load.js';
 import { cleanDocument } from '../corpus/clean.js';
 import { createAnalyzer, type Analyzer } from '../text/analyze.js';
 import { Bm25Index } from '../index/bm25.js';
@@ -62,11 +63,11 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   }
 
   const analyzer = createAnalyzer();
-  const chunks = parseJson(files, BUILD_FILES.chunks) as Chunk[];
-  if (!Array.isArray(chunks) || chunks.length !== manifest.chunks) {
-    throw new AppError('index_corrupt', `Index chunk count does not match the manifest; run "npm run ingest".`);
-  }
+  const chunks = parseChunks(parseJson(files, BUILD_FILES.chunks), manifest, docs);
   const bm25 = Bm25Index.fromJSON(parseJson(files, BUILD_FILES.bm25));
+  if (bm25.size !== chunks.length) {
+    throw new AppError('index_corrupt', `Index file ${BUILD_FILES.bm25} covers ${bm25.size} chunks, not ${chunks.length}; run "npm run ingest".`);
+  }
   const model = options.embedModel;
   const embedder: TextEmbedder = model
     ? // Imported on demand: the model runtime costs ~0.8 s to load and the default embedder never needs it.
@@ -110,6 +111,45 @@ export async function ensureIndex(
     await buildIndex({ ...options, force: true });
     return loadIndex(options);
   }
+}
+
+const ChunkSchema = z.object({
+  id: z.string().min(1),
+  file: z.string(),
+  section: z.array(z.string()),
+  role: z.enum(['body', 'references', 'authors']),
+  text: z.string(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  cleanStart: z.number().int().nonnegative(),
+  cleanEnd: z.number().int().nonnegative(),
+});
+
+/**
+ * Validates chunks.json beyond its checksum (a file edited together with its manifest entry): the shape of
+ * every chunk, the count, unique ids, and offsets that lie inside the document they name. Queries index
+ * into the documents with these offsets, so a bad one must stop the load, not a later request.
+ */
+function parseChunks(json: unknown, manifest: Manifest, docs: RawDoc[]): Chunk[] {
+  const corrupt = (why: string) =>
+    new AppError('index_corrupt', `Index file ${BUILD_FILES.chunks} is invalid: ${why}; run "npm run ingest".`);
+  const parsed = z.array(ChunkSchema).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw corrupt(`${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'bad shape'}`);
+  }
+  const chunks = parsed.data;
+  if (chunks.length !== manifest.chunks) throw corrupt(`${chunks.length} chunks, the manifest says ${manifest.chunks}`);
+  const lengths = new Map(docs.map((d) => [d.file, d.original.length]));
+  const ids = new Set<string>();
+  for (const c of chunks) {
+    if (ids.has(c.id)) throw corrupt(`duplicate chunk id ${c.id}`);
+    ids.add(c.id);
+    const length = lengths.get(c.file);
+    if (length === undefined) throw corrupt(`chunk ${c.id} names unknown file ${c.file}`);
+    if (c.start > c.end || c.end > length || c.cleanStart > c.cleanEnd) throw corrupt(`chunk ${c.id} has offsets out of range`);
+  }
+  return chunks;
 }
 
 function parseJson(files: Map<string, Buffer>, name: string): unknown {
