@@ -6,9 +6,9 @@ import { candidateSentences, type CandidateSentence } from './sentences.js';
 import { detectIntent } from './intent.js';
 import { scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
 import { composeExtractive } from './extractive.js';
-import { weighQuestion } from './question-terms.js';
+import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
-import { detectRedFlags, type RedFlag } from './red-flags.js';
+import { detectRedFlags, type RedFlag, type RedFlagId } from './red-flags.js';
 import { detectLanguage } from './language.js';
 import { detectInjection } from './injection.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
@@ -68,7 +68,9 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const builder = new AnswerBuilder();
   if (redFlags.length > 0) {
     builder.frame(redFlagNotice(prompts, language, redFlags));
-    for (const s of redFlagSentences(index, flagPassages)) builder.sentence(s.text, s);
+    const hints = redFlags.map((f) => RED_FLAG_CORPUS_TERMS[f.id]).join(' ');
+    const flagTerms = weighQuestion(index.analyzer, index.bm25, `${query} ${hints}`);
+    for (const s of redFlagSentences(index, flagPassages, passages, flagTerms)) builder.sentence(s.text, s);
   }
 
   let composer: Answer['composer'] = 'extractive';
@@ -110,13 +112,49 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   };
 }
 
-/** Sentences of the red-flag passages that actually speak about red flags or referral. */
-function redFlagSentences(index: LoadedIndex, passages: RetrievedChunk[]): CandidateSentence[] {
-  const pattern = /rode vlag|alarm|uitsluiten|doorverwij|verwezen|chirurg|krachtverlies|cauda|ernstige (aandoening|oorzaak|pathologie)/i;
-  return candidateSentences(index, passages)
-    .filter((s) => pattern.test(s.text) && s.passage.chunk.role === 'body' && s.text.split(/\s+/).length >= 6)
-    .sort((a, b) => (index.sources.get(a.passage.chunk.file)?.authority ?? 9) - (index.sources.get(b.passage.chunk.file)?.authority ?? 9) || a.passageRank - b.passageRank)
-    .slice(0, 2);
+/** Sentences that speak about red flags, serious causes or referral. */
+const RED_FLAG_SENTENCE =
+  /rode vlag|alarm|ernstigere oorzaak|ernstige (aandoening|oorzaak|pathologie)|uitsluiten|doorverwij|verwezen|rugchirurg|krachtverlies|verlies van spierkracht|cauda|breuk|tumor|ontstekingsziekte/i;
+
+/**
+ * The corpus's words for what each red flag points to (the guideline names serious causes, not symptoms):
+ * they steer which red-flag sentences are quoted, never what the notice says.
+ */
+const RED_FLAG_CORPUS_TERMS: Record<RedFlagId, string> = {
+  'cauda-equina': 'rode vlaggen uitsluiten ernstig',
+  'progressive-weakness': 'verlies van spierkracht doorverwezen rugchirurg',
+  fever: 'ernstigere oorzaak ontstekingsziekte rode vlaggen',
+  'cancer-history': 'ernstigere oorzaak tumor rode vlaggen',
+  trauma: 'ernstigere oorzaak breuk rode vlaggen',
+  'weight-loss': 'ernstigere oorzaak tumor rode vlaggen',
+  'night-pain': 'ernstigere oorzaak tumor ontstekingsziekte rode vlaggen',
+};
+
+/**
+ * What the corpus says about red flags and referral, most relevant to this question first: sentences of the
+ * red-flag passages (and the question's own passages) that speak about red flags, scored against the
+ * question, shown in source-authority and document order.
+ */
+function redFlagSentences(
+  index: LoadedIndex,
+  flagPassages: RetrievedChunk[],
+  passages: RetrievedChunk[],
+  question: QuestionTerm[],
+): CandidateSentence[] {
+  const candidates = candidateSentences(index, [...flagPassages, ...passages]).filter(
+    (s) => RED_FLAG_SENTENCE.test(s.text) && s.passage.chunk.role === 'body' && s.text.split(/\s+/).length >= 6,
+  );
+  const present = (s: CandidateSentence): Set<string> => new Set(s.terms);
+  return candidates
+    .map((s) => ({ s, score: coverageOf(question, present(s)) + (/rode vlag/i.test(s.text) ? 0.3 : 0) }))
+    .sort((a, b) => b.score - a.score || a.s.passageRank - b.s.passageRank)
+    .slice(0, 3)
+    .map((x) => x.s)
+    .sort(
+      (a, b) =>
+        (index.sources.get(a.passage.chunk.file)?.authority ?? 9) - (index.sources.get(b.passage.chunk.file)?.authority ?? 9) ||
+        (a.passage.chunk.file === b.passage.chunk.file ? a.cleanStart - b.cleanStart : 0),
+    );
 }
 
 /** Composes with the configured LLM and keeps only verified sentences; false → caller falls back. */

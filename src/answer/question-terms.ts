@@ -25,7 +25,10 @@ const REQUEST_WORDS =
  * say little about which passage answers. Their idf misleads because the corpus mostly writes the
  * compound ("lagerugpijn"), which makes the bare parts ("rug", "lage") look rare.
  */
-const TOPIC_WORDS = 'rug rugpijn lage lagerugpijn pijn rugklachten onderrug back pain low lower';
+const TOPIC_WORDS =
+  'rug rugpijn lage lagerugpijn pijn rugklachten onderrug back pain low lower ' +
+  // Words that name a source pick the document (retrieval), not the sentence: the answer names its source.
+  'kce richtlijn kcerichtlijn minerva minervaduiding duiding cochrane bmj guideline';
 /** Weight factor of a topic word (0–1). */
 const TOPIC_WEIGHT = 0.25;
 
