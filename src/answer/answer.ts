@@ -14,6 +14,7 @@ import { detectInjection } from './injection.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
 import { framePhrases, redFlagNotice, refusalText, type Prompts } from './prompts.js';
 import { composeWithLlm } from './llm.js';
+import { foldText } from '../text/analyze.js';
 import { verifySentences } from './verify.js';
 
 /** What `answer()` needs: the loaded index, the prompt templates and the (LLM) configuration. */
@@ -85,7 +86,8 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
       const focus = intent.quantityFocus
         ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
         : [];
-      const scored = scoreSentences(candidateSentences(index, passages), questionTerms, intent, focus)
+      const pool = [...passages, ...countingPassages(index, passages, focus)];
+      const scored = scoreSentences(candidateSentences(index, pool), questionTerms, intent, focus)
         // Sentences already shown under the red-flag notice are not repeated.
         .filter((s) => !builder.has(s));
       const selected = selectSentences(scored, { maxSentences: redFlags.length > 0 ? 3 : 4 });
@@ -155,6 +157,23 @@ function redFlagSentences(
         (index.sources.get(a.passage.chunk.file)?.authority ?? 9) - (index.sources.get(b.passage.chunk.file)?.authority ?? 9) ||
         (a.passage.chunk.file === b.passage.chunk.file ? a.cleanStart - b.cleanStart : 0),
     );
+}
+
+/**
+ * For "Hoeveel X …?": the passages of the best-matching documents that state a number right before X
+ * ("40 deelnemers"). Retrieval finds the document; the count often sits in a methods passage that shares
+ * few words with the question.
+ */
+function countingPassages(index: LoadedIndex, passages: RetrievedChunk[], focus: string[]): RetrievedChunk[] {
+  if (focus.length === 0) return [];
+  const files = new Set(passages.slice(0, 3).map((p) => p.chunk.file));
+  const have = new Set(passages.map((p) => p.chunk.id));
+  const stems = focus.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter((t) => t.length >= 3);
+  if (stems.length === 0) return [];
+  const counted = new RegExp(`\\d[\\d.,]*\\s+(?:\\p{L}+\\s+)?(?:${stems.join('|')})`, 'u');
+  return index.chunks
+    .filter((c) => files.has(c.file) && !have.has(c.id) && c.role === 'body' && counted.test(foldText(c.text)))
+    .map((chunk) => ({ chunk, score: 0, ranks: { lexical: null, dense: null }, lexicalScore: 0, similarity: 0, matched: [] }));
 }
 
 /** Composes with the configured LLM and keeps only verified sentences; false → caller falls back. */
