@@ -87,7 +87,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
         : [];
       const pool = [...passages, ...countingPassages(index, passages, focus)];
-      const scored = scoreSentences(candidateSentences(index, pool), questionTerms, intent, focus)
+      const scored = scoreSentences(statements(index, candidateSentences(index, pool)), questionTerms, intent, focus)
         // Sentences already shown under the red-flag notice are not repeated.
         .filter((s) => !builder.has(s));
       const selected = selectSentences(scored, { maxSentences: redFlags.length > 0 ? 3 : 4 });
@@ -157,6 +157,16 @@ function redFlagSentences(
         (index.sources.get(a.passage.chunk.file)?.authority ?? 9) - (index.sources.get(b.passage.chunk.file)?.authority ?? 9) ||
         (a.passage.chunk.file === b.passage.chunk.file ? a.cleanStart - b.cleanStart : 0),
     );
+}
+
+/** Drops a document's title and its section headings: they name a topic, they do not state anything. */
+function statements(index: LoadedIndex, candidates: CandidateSentence[]): CandidateSentence[] {
+  const norm = (t: string): string => t.replace(/[\s.:]+/g, ' ').trim().toLowerCase();
+  return candidates.filter((c) => {
+    const text = norm(c.text);
+    const title = index.sources.get(c.passage.chunk.file)?.title;
+    return (title === undefined || norm(title) !== text) && !c.passage.chunk.section.some((h) => norm(h) === text);
+  });
 }
 
 /**

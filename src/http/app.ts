@@ -154,7 +154,11 @@ function refuseLargeBodies(limitBytes: number): RequestHandler {
       return;
     }
     res.setHeader('Connection', 'close');
-    sendError(res, 'payload_too_large', `Request body exceeds the limit of ${Math.round(limitBytes / 1024)} kB.`);
+    sendError(
+      res,
+      'payload_too_large',
+      `Request body exceeds the limit of ${Math.round(limitBytes / 1024)} kB.`,
+    );
   };
 }
 

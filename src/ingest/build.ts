@@ -79,10 +79,14 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const sourceByFile = new Map(sources.map((s) => [s.file, s]));
   const chunks: Chunk[] = [];
   let reused = 0;
-  const sameChunker = previous !== undefined && JSON.stringify(previous.manifest.chunker) === JSON.stringify(chunker);
+  const sameChunker =
+    previous !== undefined && JSON.stringify(previous.manifest.chunker) === JSON.stringify(chunker);
   docs.forEach((doc, i) => {
     const prevHash = previous?.manifest.corpus.find((c) => c.file === doc.file)?.sha256;
-    const prevChunks = sameChunker && prevHash === doc.sha256 ? previous?.chunks.filter((c) => c.file === doc.file) : undefined;
+    const prevChunks =
+      sameChunker && prevHash === doc.sha256
+        ? previous?.chunks.filter((c) => c.file === doc.file)
+        : undefined;
     if (prevChunks && prevChunks.length > 0) {
       chunks.push(...prevChunks);
       reused++;
@@ -114,7 +118,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     };
     await put(BUILD_FILES.chunks, JSON.stringify(chunks));
     await put(BUILD_FILES.bm25, JSON.stringify(bm25.toJSON()));
-    if (embedder instanceof CorpusEmbedder) await put(BUILD_FILES.embedder, JSON.stringify(embedder.toJSON()));
+    if (embedder instanceof CorpusEmbedder)
+      await put(BUILD_FILES.embedder, JSON.stringify(embedder.toJSON()));
     await vectorIndex.writeTo(path.join(dir, BUILD_FILES.vectors));
     files[BUILD_FILES.vectors] = sha256(await fs.readFile(path.join(dir, BUILD_FILES.vectors)));
   });
@@ -145,7 +150,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   };
 }
 
-async function createEmbedder(embedModel: string | undefined, texts: string[], analyzer: Analyzer): Promise<TextEmbedder> {
+async function createEmbedder(
+  embedModel: string | undefined,
+  texts: string[],
+  analyzer: Analyzer,
+): Promise<TextEmbedder> {
   if (embedModel) {
     // Imported on demand: the model runtime costs ~0.8 s to load and the default embedder never needs it.
     const { TransformersEmbedder } = await import('../index/transformers-embedder.js');
@@ -155,7 +164,12 @@ async function createEmbedder(embedModel: string | undefined, texts: string[], a
 }
 
 /** True when the manifest was built from exactly these documents with these settings. */
-export function isCurrent(manifest: Manifest, docs: RawDoc[], chunker: ChunkOptions, embedderId: string): boolean {
+export function isCurrent(
+  manifest: Manifest,
+  docs: RawDoc[],
+  chunker: ChunkOptions,
+  embedderId: string,
+): boolean {
   const same =
     manifest.corpus.length === docs.length &&
     docs.every((d, i) => manifest.corpus[i]?.file === d.file && manifest.corpus[i]?.sha256 === d.sha256);
@@ -196,4 +210,3 @@ async function removeOldBuilds(indexDir: string, keep: string): Promise<void> {
     }
   }
 }
-

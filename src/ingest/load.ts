@@ -43,7 +43,9 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   const files = await readVerifiedFiles(options.indexDir, manifest);
   const { sources, docs } = await loadCorpus(options.corpusDir);
 
-  const changed = docs.filter((d) => manifest.corpus.find((c) => c.file === d.file)?.sha256 !== d.sha256).map((d) => d.file);
+  const changed = docs
+    .filter((d) => manifest.corpus.find((c) => c.file === d.file)?.sha256 !== d.sha256)
+    .map((d) => d.file);
   const removed = manifest.corpus.filter((c) => !docs.some((d) => d.file === c.file)).map((c) => c.file);
   if (changed.length > 0 || removed.length > 0) {
     throw new AppError(
@@ -52,7 +54,10 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
     );
   }
   if (manifest.analyzerVersion !== ANALYZER_VERSION) {
-    throw new AppError('index_stale', `Index was built with analyzer ${manifest.analyzerVersion}; run "npm run ingest".`);
+    throw new AppError(
+      'index_stale',
+      `Index was built with analyzer ${manifest.analyzerVersion}; run "npm run ingest".`,
+    );
   }
   const wantEmbedder = expectedEmbedderId(options.embedModel);
   if (!sameEmbedder(manifest.embedder.id, wantEmbedder)) {
@@ -66,7 +71,10 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   const chunks = parseChunks(parseJson(files, BUILD_FILES.chunks), manifest, docs);
   const bm25 = Bm25Index.fromJSON(parseJson(files, BUILD_FILES.bm25));
   if (bm25.size !== chunks.length) {
-    throw new AppError('index_corrupt', `Index file ${BUILD_FILES.bm25} covers ${bm25.size} chunks, not ${chunks.length}; run "npm run ingest".`);
+    throw new AppError(
+      'index_corrupt',
+      `Index file ${BUILD_FILES.bm25} covers ${bm25.size} chunks, not ${chunks.length}; run "npm run ingest".`,
+    );
   }
   const model = options.embedModel;
   const embedder: TextEmbedder = model
@@ -74,7 +82,10 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
       await import('../index/transformers-embedder.js').then((m) => m.TransformersEmbedder.load(model))
     : CorpusEmbedder.fromJSON(parseJson(files, BUILD_FILES.embedder), (t) => analyzer.terms(t));
   if (embedder.dimension !== manifest.embedder.dimension) {
-    throw new AppError('index_mismatch', `Embedder dimension ${embedder.dimension} does not match the index (${manifest.embedder.dimension}).`);
+    throw new AppError(
+      'index_mismatch',
+      `Embedder dimension ${embedder.dimension} does not match the index (${manifest.embedder.dimension}).`,
+    );
   }
   const vectors = await VectorIndex.readFrom(
     path.join(options.indexDir, manifest.build, BUILD_FILES.vectors),
@@ -104,7 +115,10 @@ export async function ensureIndex(
   try {
     return await loadIndex(options);
   } catch (e) {
-    if (!(e instanceof AppError) || !['index_missing', 'index_stale', 'index_corrupt', 'index_mismatch'].includes(e.code)) {
+    if (
+      !(e instanceof AppError) ||
+      !['index_missing', 'index_stale', 'index_corrupt', 'index_mismatch'].includes(e.code)
+    ) {
       throw e;
     }
     options.onRebuild?.(e);
@@ -132,14 +146,18 @@ const ChunkSchema = z.object({
  */
 function parseChunks(json: unknown, manifest: Manifest, docs: RawDoc[]): Chunk[] {
   const corrupt = (why: string) =>
-    new AppError('index_corrupt', `Index file ${BUILD_FILES.chunks} is invalid: ${why}; run "npm run ingest".`);
+    new AppError(
+      'index_corrupt',
+      `Index file ${BUILD_FILES.chunks} is invalid: ${why}; run "npm run ingest".`,
+    );
   const parsed = z.array(ChunkSchema).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw corrupt(`${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'bad shape'}`);
   }
   const chunks = parsed.data;
-  if (chunks.length !== manifest.chunks) throw corrupt(`${chunks.length} chunks, the manifest says ${manifest.chunks}`);
+  if (chunks.length !== manifest.chunks)
+    throw corrupt(`${chunks.length} chunks, the manifest says ${manifest.chunks}`);
   const lengths = new Map(docs.map((d) => [d.file, d.original.length]));
   const ids = new Set<string>();
   for (const c of chunks) {
@@ -147,14 +165,19 @@ function parseChunks(json: unknown, manifest: Manifest, docs: RawDoc[]): Chunk[]
     ids.add(c.id);
     const length = lengths.get(c.file);
     if (length === undefined) throw corrupt(`chunk ${c.id} names unknown file ${c.file}`);
-    if (c.start > c.end || c.end > length || c.cleanStart > c.cleanEnd) throw corrupt(`chunk ${c.id} has offsets out of range`);
+    if (c.start > c.end || c.end > length || c.cleanStart > c.cleanEnd)
+      throw corrupt(`chunk ${c.id} has offsets out of range`);
   }
   return chunks;
 }
 
 function parseJson(files: Map<string, Buffer>, name: string): unknown {
   const bytes = files.get(name);
-  if (!bytes) throw new AppError('index_corrupt', `Index file ${name} is missing from the manifest; run "npm run ingest".`);
+  if (!bytes)
+    throw new AppError(
+      'index_corrupt',
+      `Index file ${name} is missing from the manifest; run "npm run ingest".`,
+    );
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch {

@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { AnswerSchema } from '../../src/schemas.js';
+import { buildTestEngine, docPrefix, type TestEngine } from '../helpers/engine.js';
+
+/**
+ * The CLI as a user runs it: a child process running src/cli/main.ts through tsx (as `npm run …` does) with
+ * the index in a temp dir. Node is started with `--import tsx` rather than through npx, whose own warnings
+ * would pollute stderr, and which costs a second process per run.
+ */
+const MAIN = path.join(PROJECT_ROOT, 'src', 'cli', 'main.ts');
+
+let te: TestEngine;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `rugwijs <args>` with an environment isolated from the developer's (no LLM, no token). */
+function cli(args: string[], indexDir = te.indexDir): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUGWIJS_INDEX_DIR: indexDir, LOG_LEVEL: 'silent' };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { env, cwd: PROJECT_ROOT, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** stderr as lines, without the trailing newline. */
+const lines = (text: string): string[] => text.split('\n').filter((l) => l.length > 0);
+
+beforeAll(async () => {
+  te = await buildTestEngine();
+});
+
+afterAll(async () => {
+  await te.cleanup();
+});
+
+describe.concurrent('rugwijs CLI — usage errors', () => {
+  it.each([
+    [['frob'], 'unknown command'],
+    [['search'], 'missing query'],
+    [['ask'], 'missing question'],
+    [['search', 'rugpijn', '--k', 'abc'], '--k not a number'],
+    [['search', 'rugpijn', '--k', '51'], '--k above the maximum'],
+    [['ask', 'Helpt oefentherapie?', '--k', '-3'], 'ask --k negative'],
+    [['search', 'rugpijn', '--k'], '--k without a value'],
+    [['search', 'rugpijn', '--bogus'], 'unknown option'],
+  ])('%j (%s) → one line on stderr, exit 2, nothing on stdout', async (args) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/^rugwijs /);
+    expect(run.stdout).toBe('');
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/usage/i);
+    expect(run.stdout).toContain('search');
+    expect(run.stdout).toContain('ask');
+  });
+});
+
+describe.concurrent('rugwijs CLI — runtime errors', () => {
+  it('search without an index: one line saying how to build it, exit 1', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'rugwijs-cli-empty-'));
+    try {
+      const run = await cli(['search', 'rugpijn'], empty);
+      expect(run.code).toBe(1);
+      expect(lines(run.stderr)).toHaveLength(1);
+      expect(run.stderr).toContain('ingest');
+      expect(run.stdout).toBe('');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+const SearchJsonSchema = z.strictObject({
+  results: z.array(
+    z.strictObject({
+      chunkId: z.string(),
+      file: z.string(),
+      section: z.string(),
+      text: z.string(),
+      score: z.number(),
+      start: z.number().int(),
+      end: z.number().int(),
+    }),
+  ),
+});
+
+describe.concurrent('rugwijs CLI — search', () => {
+  it('--json prints {results:[{chunkId,file,section,text,score,start,end}]} sorted by score', async () => {
+    const run = await cli(['search', 'Helpt oefentherapie bij acute lage rugpijn?', '--k', '4', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const { results } = SearchJsonSchema.parse(JSON.parse(run.stdout));
+    expect(results).toHaveLength(4);
+    results.forEach((r, i) => {
+      if (i > 0) expect(r.score).toBeLessThanOrEqual(results[i - 1]?.score ?? Infinity);
+      expect(te.engine.index.chunkById.get(r.chunkId)).toMatchObject({ file: r.file, text: r.text, start: r.start, end: r.end });
+    });
+    expect(docPrefix(results[0]?.file ?? '')).toBe('001');
+  });
+
+  it('--json with a query without content words prints no results', async () => {
+    const run = await cli(['search', 'wat is dat?', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ results: [] });
+  });
+
+  it('prints readable passages without --json', async () => {
+    const run = await cli(['search', 'beeldvorming', 'rugpijn', '--k', '2']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^1\. \d{3}_/m);
+    expect(run.stdout).toMatch(/^2\. \d{3}_/m);
+  });
+});
+
+describe.concurrent('rugwijs CLI — ask', () => {
+  it('--json prints a valid answer with verbatim citations', async () => {
+    const run = await cli(['ask', 'Helpt oefentherapie bij acute lage rugpijn?', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const a = AnswerSchema.parse(JSON.parse(run.stdout));
+    expect(a.refused).toBe(false);
+    expect(a.citations.length).toBeGreaterThan(0);
+    for (const c of a.citations) {
+      expect(te.engine.index.docs.get(c.file)?.original.slice(c.start, c.end)).toBe(c.quote);
+      expect(a.answer).toContain(`[${c.n}]`);
+    }
+  });
+
+  it('--json prints a valid refusal for an out-of-domain question, exit 0', async () => {
+    const run = await cli(['ask', 'Hoe behandel ik een gebroken pols?', '--json']);
+    expect(run.code).toBe(0);
+    const a = AnswerSchema.parse(JSON.parse(run.stdout));
+    expect(a.refused).toBe(true);
+    expect(a.citations).toEqual([]);
+  });
+
+  it('prints the answer and numbered sources without --json', async () => {
+    const run = await cli(['ask', 'Helpt', 'oefentherapie', 'bij', 'acute', 'lage', 'rugpijn?']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\[1\]/);
+    expect(run.stdout).toMatch(/^Bronnen:$/m);
+    expect(run.stdout).toMatch(/^\[1\] .+\(\d{3}_[0-9a-f]+\.txt/m);
+  });
+});
