@@ -3,8 +3,8 @@ import type { LoadedIndex } from '../ingest/load.js';
 import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
 import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence } from './sentences.js';
-import { detectIntent } from './intent.js';
-import { scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
+import { detectIntent, type QuestionIntent } from './intent.js';
+import { countPattern, scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
 import { composeExtractive } from './extractive.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
@@ -52,7 +52,8 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const history = options.history ?? [];
   const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;
-  const intent = detectIntent(question);
+  // Intent from the question as asked, population and named source from the resolved follow-up too.
+  const intent = { ...detectIntent(query), ...detectIntent(question) };
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
 
   const injection = detectInjection(question);
@@ -86,11 +87,18 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
       const focus = intent.quantityFocus
         ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
         : [];
-      const pool = [...passages, ...countingPassages(index, passages, focus)];
-      const scored = scoreSentences(statements(index, candidateSentences(index, pool)), questionTerms, intent, focus)
+      const pool = [...passages, ...countingPassages(index, passages, focus), ...(await namedSourcePassages(index, query, passages, intent))];
+      const candidates = statements(index, candidateSentences(index, pool));
+      const scored = scoreSentences(candidates, questionTerms, intent, focus, index.sources)
         // Sentences already shown under the red-flag notice are not repeated.
         .filter((s) => !builder.has(s));
-      const selected = selectSentences(scored, { maxSentences: redFlags.length > 0 ? 3 : 4 });
+      const maxSentences = redFlags.length > 0 ? 3 : 4;
+      // "Wat zegt het KCE …?" is answered from the KCE first; other sources only fill up a thin answer.
+      const named = intent.sourceKind
+        ? selectSentences(scored.filter((c) => index.sources.get(c.passage.chunk.file)?.kind === intent.sourceKind), { maxSentences })
+        : [];
+      const selected =
+        named.length >= 2 ? named : [...named, ...selectSentences(scored.filter((c) => !named.includes(c)), { maxSentences: maxSentences - named.length })];
       for (const c of composeExtractive(selected, index.sources, framePhrases(prompts, language))) {
         builder.sentence(c.text, c.sentence);
       }
@@ -159,6 +167,21 @@ function redFlagSentences(
     );
 }
 
+/** For "Wat zegt het KCE …?": the best passages of the named kind of source, when retrieval ranked others first. */
+async function namedSourcePassages(
+  index: LoadedIndex,
+  query: string,
+  passages: RetrievedChunk[],
+  intent: QuestionIntent,
+): Promise<RetrievedChunk[]> {
+  if (!intent.sourceKind) return [];
+  const have = new Set(passages.map((p) => p.chunk.id));
+  const wide = await retrieve(index, query, { k: 30 });
+  return wide
+    .filter((p) => !have.has(p.chunk.id) && index.sources.get(p.chunk.file)?.kind === intent.sourceKind)
+    .slice(0, 3);
+}
+
 /** Drops a document's title and its section headings: they name a topic, they do not state anything. */
 function statements(index: LoadedIndex, candidates: CandidateSentence[]): CandidateSentence[] {
   const norm = (t: string): string => t.replace(/[\s.:]+/g, ' ').trim().toLowerCase();
@@ -175,12 +198,10 @@ function statements(index: LoadedIndex, candidates: CandidateSentence[]): Candid
  * few words with the question.
  */
 function countingPassages(index: LoadedIndex, passages: RetrievedChunk[], focus: string[]): RetrievedChunk[] {
-  if (focus.length === 0) return [];
+  const counted = countPattern(focus);
+  if (!counted) return [];
   const files = new Set(passages.slice(0, 3).map((p) => p.chunk.file));
   const have = new Set(passages.map((p) => p.chunk.id));
-  const stems = focus.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter((t) => t.length >= 3);
-  if (stems.length === 0) return [];
-  const counted = new RegExp(`\\d[\\d.,]*\\s+(?:\\p{L}+\\s+)?(?:${stems.join('|')})`, 'u');
   return index.chunks
     .filter((c) => files.has(c.file) && !have.has(c.id) && c.role === 'body' && counted.test(foldText(c.text)))
     .map((chunk) => ({ chunk, score: 0, ranks: { lexical: null, dense: null }, lexicalScore: 0, similarity: 0, matched: [] }));

@@ -1,3 +1,6 @@
+import type { SourceKind } from '../types.js';
+import { population } from './stance.js';
+
 /** What kind of answer a question asks for; steers sentence preference, never the content. */
 export interface QuestionIntent {
   /** "Helpt X?", "Is X werkzaam?", "Does X work?" — prefer conclusion sections. */
@@ -12,6 +15,10 @@ export interface QuestionIntent {
   quantityFocus?: string;
   /** The treatment a yes/no efficacy question asks about ("Helpt homeopathie …?" → "homeopathie"), as written. */
   efficacyFocus?: string;
+  /** Population the question is about, when it names exactly one (acute or chronic). */
+  population?: 'acute' | 'chronic';
+  /** Kind of source the question asks about ("volgens het KCE" → guideline), when it names one. */
+  sourceKind?: SourceKind;
 }
 
 const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|works?|effective|effectiveness|benefit|useful|recommended)\b/i;
@@ -29,13 +36,25 @@ const QUANTITY_FOCUS = /\b(?:hoeveel|how many|aantal)\s+(?:(?:extra|verschillend
 const EFFICACY_FOCUS =
   /^\s*(?:helpt|helpen|werkt|werken|does|do)\s+(?:een|het|de|a|an|the)?\s*(\p{L}{4,})(?=\s+(?:bij|tegen|voor|help|work|with|for|\?))/iu;
 
+/** How questions name a source; the first match wins. */
+const SOURCE_NAMES: [RegExp, SourceKind][] = [
+  [/\b(kce|kenniscentrum)/i, 'guideline'],
+  [/\b(minerva|cochrane|duiding)/i, 'evidence-summary'],
+  [/\b(bmj|cashin|nieuwsbericht|nieuwsartikel|news)/i, 'news'],
+  [/\b(kinesitherapeuten|kinesisten|praktijkartikel|magnus)\b/i, 'practice-article'],
+];
+
 /** Detects the question's intent from its wording (Dutch and English). */
 export function detectIntent(question: string): QuestionIntent {
   const focus = QUANTITY_FOCUS.exec(question)?.[1];
+  const pop = population(question);
+  const named = SOURCE_NAMES.find(([pattern]) => pattern.test(question))?.[1];
   const treatment = EFFICACY_FOCUS.exec(question)?.[1];
   return {
     ...(focus ? { quantityFocus: focus } : {}),
     ...(treatment ? { efficacyFocus: treatment } : {}),
+    ...(pop ? { population: pop } : {}),
+    ...(named ? { sourceKind: named } : {}),
     efficacy: EFFICACY.test(question),
     quantity: QUANTITY.test(question),
     advice: ADVICE.test(question),

@@ -1,3 +1,6 @@
+import { foldText } from '../text/analyze.js';
+import type { SourceMeta } from '../types.js';
+import { population } from './stance.js';
 import { coverageOf, type QuestionTerm } from './question-terms.js';
 import type { CandidateSentence } from './sentences.js';
 import type { QuestionIntent } from './intent.js';
@@ -27,6 +30,8 @@ export interface ScoredSentence extends CandidateSentence {
   score: number;
   /** idf-weighted share of the question's content words (or an equivalent) the sentence contains (0–1). */
   coverage: number;
+  /** States the count a "hoeveel X" question asks for ("40 deelnemers"); exempt from the coverage floor. */
+  counts: boolean;
 }
 
 /**
@@ -35,13 +40,16 @@ export interface ScoredSentence extends CandidateSentence {
  * "hoeveel", more when it names what is counted), minus penalties for questions, fragments and reference
  * apparatus.
  * @param focus index terms (with equivalents) of what a quantity question counts; [] when none.
+ * @param sources source metadata, to prefer the source a question names (`intent.sourceKind`).
  */
 export function scoreSentences(
   candidates: CandidateSentence[],
   question: QuestionTerm[],
   intent: QuestionIntent,
   focus: string[] = [],
+  sources?: ReadonlyMap<string, SourceMeta>,
 ): ScoredSentence[] {
+  const counted = countPattern(focus);
   return candidates.map((c) => {
     const present = new Set(c.terms);
     const coverage = coverageOf(question, present);
@@ -52,7 +60,13 @@ export function scoreSentences(
     const statesNumber = HAS_NUMBER.test(c.text.replace(/\(\d+(,\s*\d+)*\)/g, ''));
     if (intent.quantity && statesNumber) score += 0.2;
     // "Hoeveel deelnemers …?" is answered by the sentence that counts deelnemers, whatever else it says.
-    if (intent.quantity && statesNumber && focus.some((t) => present.has(t))) score += 0.35;
+    const counts = intent.quantity && (counted?.test(foldText(c.text)) ?? false);
+    if (counts) score += 0.8;
+    // "… bij chronische pijn?": a sentence only about acute pain answers another question.
+    const speaksOf = population(c.text);
+    if (intent.population && speaksOf && speaksOf !== intent.population) score -= 0.25;
+    // "Wat zegt het KCE …?": the named source answers first.
+    if (intent.sourceKind && sources?.get(c.passage.chunk.file)?.kind === intent.sourceKind) score += 0.25;
     // A question in the source ("Is oefentherapie effectief …?") is a heading, not an answer.
     if (/\?\s*$/.test(c.text)) score -= 0.5;
     if (words < 6) score -= 0.3;
@@ -60,8 +74,19 @@ export function scoreSentences(
     if (!/[.!?:;"”’)\]]\s*$/.test(c.text) && !/^[•\-–*]/.test(c.text)) score -= 0.3;
     if (words > 80) score -= 0.1;
     if (c.passage.chunk.role !== 'body' || REFERENCE_LIKE.test(c.text)) score -= 0.6;
-    return { ...c, score, coverage };
+    return { ...c, score, coverage, counts };
   });
+}
+
+/**
+ * Matches a number right before what is counted: "40 deelnemers", "2 674 deelnemers" (space-grouped
+ * thousands), "23 gerandomiseerde studies". Undefined when there is nothing to count.
+ * @param focus index terms (stems) of what is counted; matched as word prefixes of folded text.
+ */
+export function countPattern(focus: string[]): RegExp | undefined {
+  const stems = focus.map((t) => t.replace(/[^\p{L}\p{N}]/gu, '')).filter((t) => t.length >= 3);
+  if (stems.length === 0) return undefined;
+  return new RegExp(`\\d(?:[\\d.,]|\\s(?=\\d))*\\s+(?:\\p{L}+\\s+)?(?:${stems.join('|')})`, 'u');
 }
 
 /** Greedy selection with redundancy removal (maximal marginal relevance on term sets). */
@@ -77,7 +102,7 @@ export function selectSentences(scored: ScoredSentence[], options: SelectOptions
   const perChunk = new Map<string, number>();
   for (const s of ranked) {
     if (picked.length >= max) break;
-    if (s.score < best * floor || s.coverage < minCoverage) continue;
+    if (s.score < best * floor || (s.coverage < minCoverage && !s.counts)) continue;
     // A bullet label or heading ("• werkhervatting") says nothing by itself.
     if (s.text.split(/\s+/).length < MIN_WORDS) continue;
     if ((perChunk.get(s.passage.chunk.id) ?? 0) >= perPassage) continue;

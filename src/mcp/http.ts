@@ -45,8 +45,10 @@ export function createMcpRouter(options: McpHttpOptions): Router {
   router.post('/', async (req, res) => {
     const port = req.socket.localPort ?? 0;
     const allowedHosts = allowedHostsFor(port, options.host, options.allowedHosts);
+    const host = req.headers.host ?? '';
     // Checked before the engine so a rebinding attempt learns nothing, not even whether the index is loaded.
-    if (!allowedHosts.includes((req.headers.host ?? '').toLowerCase())) {
+    // Host names are case-insensitive, so "LOCALHOST:3000" is the same host.
+    if (!allowedHosts.includes(host.toLowerCase())) {
       jsonRpcError(
         res,
         403,
@@ -61,7 +63,8 @@ export function createMcpRouter(options: McpHttpOptions): Router {
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
       enableDnsRebindingProtection: true,
-      allowedHosts,
+      // The transport checks again, but case-sensitively: give it the header exactly as sent and checked above.
+      allowedHosts: [host],
     });
     transport.onerror = (err) => options.logger.debug({ err }, 'MCP transport error');
     res.on('close', () => {
