@@ -4,6 +4,7 @@ import { ensureIndex, type LoadedIndex } from './ingest/load.js';
 import type { Logger } from './logger.js';
 import { loadPrompts, type Prompts } from './answer/prompts.js';
 import { answer } from './answer/answer.js';
+import { prepareSentences, type SentenceCache } from './answer/sentences.js';
 import { searchPassages } from './retrieve/search.js';
 import type { Answer, AskInput, SearchInput, SearchResult } from './schemas.js';
 import type { z } from 'zod';
@@ -14,6 +15,8 @@ export interface Engine {
   index: LoadedIndex;
   prompts: Prompts;
   config: Config;
+  /** Every chunk's sentences, split and analyzed once at load. */
+  sentences: SentenceCache;
 }
 
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
@@ -33,7 +36,7 @@ export async function createEngine(config: Config, log?: Logger): Promise<Engine
     }),
     loadPrompts(config.promptsDir),
   ]);
-  return { index, prompts, config };
+  return { index, prompts, config, sentences: prepareSentences(index) };
 }
 
 /** Answers a validated question (the shared core of CLI ask, POST /api/ask and MCP answer_question). */

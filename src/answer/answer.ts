@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { LoadedIndex } from '../ingest/load.js';
 import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
 import type { Answer, Citation } from '../schemas.js';
-import { candidateSentences, type CandidateSentence } from './sentences.js';
+import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
 import { detectIntent, type QuestionIntent } from './intent.js';
 import { countPattern, scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
 import { composeExtractive } from './extractive.js';
@@ -13,7 +13,6 @@ import { detectLanguage } from './language.js';
 import { detectInjection } from './injection.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
 import { framePhrases, redFlagNotice, refusalText, type Prompts } from './prompts.js';
-import { composeWithLlm } from './llm.js';
 import { foldText } from '../text/analyze.js';
 import { verifySentences } from './verify.js';
 
@@ -22,6 +21,8 @@ export interface AnswerContext {
   index: LoadedIndex;
   prompts: Prompts;
   config: Pick<Config, 'llmBaseUrl' | 'llmModel' | 'llmApiKey' | 'llmTimeoutMs'>;
+  /** Sentences prepared once per index (`prepareSentences`); without it they are split per question. */
+  sentences?: SentenceCache;
 }
 
 export interface AnswerOptions {
@@ -65,14 +66,14 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   let refusal: RefusalReason | undefined;
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
-  else refusal = decideRefusal(measureEvidence(index, query, passages, intent), intent, passages, query);
+  else refusal = decideRefusal(measureEvidence(index, query, passages, intent, ctx.sentences), intent, passages, query);
 
   const builder = new AnswerBuilder();
   if (redFlags.length > 0) {
     builder.frame(redFlagNotice(prompts, language, redFlags));
     const hints = redFlags.map((f) => RED_FLAG_CORPUS_TERMS[f.id]).join(' ');
     const flagTerms = weighQuestion(index.analyzer, index.bm25, `${query} ${hints}`);
-    for (const s of redFlagSentences(index, flagPassages, passages, flagTerms)) builder.sentence(s.text, s);
+    for (const s of redFlagSentences(index, flagPassages, passages, flagTerms, ctx.sentences)) builder.sentence(s.text, s);
   }
 
   let composer: Answer['composer'] = 'extractive';
@@ -88,7 +89,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
         : [];
       const pool = [...passages, ...countingPassages(index, passages, focus), ...(await namedSourcePassages(index, query, passages, intent))];
-      const candidates = statements(index, candidateSentences(index, pool));
+      const candidates = statements(index, candidateSentences(index, pool, ctx.sentences));
       const scored = scoreSentences(candidates, questionTerms, intent, focus, index.sources)
         // Sentences already shown under the red-flag notice are not repeated.
         .filter((s) => !builder.has(s));
@@ -150,8 +151,9 @@ function redFlagSentences(
   flagPassages: RetrievedChunk[],
   passages: RetrievedChunk[],
   question: QuestionTerm[],
+  cache: SentenceCache | undefined,
 ): CandidateSentence[] {
-  const candidates = candidateSentences(index, [...flagPassages, ...passages]).filter(
+  const candidates = candidateSentences(index, [...flagPassages, ...passages], cache).filter(
     (s) => RED_FLAG_SENTENCE.test(s.text) && s.passage.chunk.role === 'body' && s.text.split(/\s+/).length >= 6,
   );
   const present = (s: CandidateSentence): Set<string> => new Set(s.terms);
@@ -225,6 +227,8 @@ async function tryLlm(
     section: p.chunk.section.join(' > '),
   }));
   try {
+    // Imported only when an endpoint is configured: the OpenAI client costs ~0.5 s and ~70 MB at startup.
+    const { composeWithLlm } = await import('./llm.js');
     const draft = await composeWithLlm({ question, language, passages: numbered, history }, ctx.prompts, {
       baseUrl: config.llmBaseUrl,
       model: config.llmModel,
@@ -235,7 +239,7 @@ async function tryLlm(
       equivalents: (t) => index.analyzer.equivalents(t),
     });
     if (kept.length === 0) return false;
-    const candidates = candidateSentences(index, passages);
+    const candidates = candidateSentences(index, passages, ctx.sentences);
     for (const sentence of kept) {
       // The quote for each cited passage is its sentence closest to the LLM's sentence: verbatim, checkable.
       const terms = index.analyzer.terms(sentence.text);

@@ -4,6 +4,7 @@ import type { QuestionIntent } from './intent.js';
 import { statesDoseOrCost } from './intent.js';
 import { coverageOf, weighQuestion } from './question-terms.js';
 import { mentionsBack, mentionsOtherCondition } from './domain.js';
+import type { SentenceCache } from './sentences.js';
 
 /** Why a question is not answered from the corpus. */
 export type RefusalReason = 'no-content' | 'injection' | 'out-of-domain' | 'not-in-corpus' | 'dose-or-cost';
@@ -46,10 +47,14 @@ export function measureEvidence(
   question: string,
   passages: RetrievedChunk[],
   intent?: QuestionIntent,
+  cache?: SentenceCache,
 ): Evidence {
   const terms = weighQuestion(index.analyzer, index.bm25, question);
   if (terms.length === 0) return { coverage: 0, known: 0, unknownWeight: 1, agreement: false, unknownTerms: [], focusUnknown: false };
-  const passageTerms = new Set(passages.slice(0, 3).flatMap((p) => index.analyzer.terms(p.chunk.text)));
+  const top = passages.slice(0, 3);
+  const passageTerms = new Set(
+    top.flatMap((p) => cache?.get(p.chunk.id)?.flatMap((x) => x.terms) ?? index.analyzer.terms(p.chunk.text)),
+  );
   const total = terms.reduce((a, t) => a + t.weight, 0);
   const unknown = terms.filter((t) => !t.known).reduce((a, t) => a + t.weight, 0);
   const lexTop = new Set(passages.filter((p) => p.ranks.lexical !== null && p.ranks.lexical <= 3).map((p) => p.chunk.id));

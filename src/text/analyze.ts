@@ -142,8 +142,19 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
 
   const splitter: CompoundSplitter = createCompoundSplitter(stem);
 
-  /** Terms of one folded word: its stem, then sub-compounds and parts when it is a compound. */
+  const wordMemo = new Map<string, string[]>();
+  /** Terms of one folded word, memoized: compound splitting is the costliest step and words repeat. */
   const wordTerms = (word: string): string[] => {
+    const hit = wordMemo.get(word);
+    if (hit !== undefined) return hit;
+    const out = analyzeWord(word);
+    if (wordMemo.size >= STEM_MEMO_LIMIT) wordMemo.clear();
+    wordMemo.set(word, out);
+    return out;
+  };
+
+  /** Terms of one folded word: its stem, then sub-compounds and parts when it is a compound. */
+  const analyzeWord = (word: string): string[] => {
     if (word.length === 1 && HAS_LETTER.test(word)) return []; // bullets and OCR debris ("e", "o")
     if (STOPWORDS.has(word)) return [];
     const whole = stem(word);
