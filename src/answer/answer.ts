@@ -4,7 +4,7 @@ import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
 import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
 import { detectIntent, type QuestionIntent } from './intent.js';
-import { countPattern, scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
+import { completeLeadIns, countPattern, scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
 import { composeExtractive } from './extractive.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
@@ -98,8 +98,9 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
       const named = intent.sourceKind
         ? selectSentences(scored.filter((c) => index.sources.get(c.passage.chunk.file)?.kind === intent.sourceKind), { maxSentences })
         : [];
-      const selected =
+      const chosen =
         named.length >= 2 ? named : [...named, ...selectSentences(scored.filter((c) => !named.includes(c)), { maxSentences: maxSentences - named.length })];
+      const selected = completeLeadIns(chosen, scored, questionTerms);
       for (const c of composeExtractive(selected, index.sources, framePhrases(prompts, language))) {
         builder.sentence(c.text, c.sentence);
       }

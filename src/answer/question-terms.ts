@@ -18,7 +18,9 @@ export interface QuestionTerm {
  */
 const REQUEST_WORDS =
   'vertel vertellen geef overzicht bron bronnen zeggen zegt zeg uitleggen leg samenvatten vat beschrijf noem ' +
-  'explain tell summarize summarise give overview sources source say says describe';
+  'explain tell summarize summarise give overview sources source say says describe ' +
+  // "Helpt X?" asks whether X works: the verb is the question's frame (its intent), X is its content.
+  'helpt helpen help werkt werken werkzaam effectief zinvol nuttig baat works work effective useful';
 
 /**
  * The corpus's own topic: every passage is about (low) back pain, whatever word it uses, so these words

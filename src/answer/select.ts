@@ -113,6 +113,37 @@ export function selectSentences(scored: ScoredSentence[], options: SelectOptions
   return picked;
 }
 
+/**
+ * Adds the sentence that completes a selected lead-in ("Zo was één behandeling het meest effectief voor
+ * acute pijn." → "NSAID-geneesmiddelen, waaronder …"): the next sentence of the same passage, when it
+ * names a question word the lead-in lacks and is not selected already. Each addition comes right after its
+ * lead-in; at most `max` additions.
+ */
+export function completeLeadIns(
+  selected: ScoredSentence[],
+  all: ScoredSentence[],
+  question: QuestionTerm[],
+  max = 1,
+): ScoredSentence[] {
+  const out: ScoredSentence[] = [];
+  let added = 0;
+  for (const s of selected) {
+    out.push(s);
+    if (added >= max) continue;
+    const next = all
+      .filter((c) => c.passage.chunk.id === s.passage.chunk.id && c.cleanStart > s.cleanStart)
+      .sort((a, b) => a.cleanStart - b.cleanStart)[0];
+    if (!next || selected.includes(next) || out.includes(next) || next.passage.chunk.role !== 'body') continue;
+    const has = (c: ScoredSentence, q: QuestionTerm): boolean => q.equivalents.some((t) => c.terms.includes(t));
+    const completes = question.some((q) => q.known && q.weight >= 1 && has(next, q) && !has(s, q));
+    if (completes) {
+      out.push(next);
+      added++;
+    }
+  }
+  return out;
+}
+
 /** Jaccard similarity of two term lists as sets. */
 export function jaccard(a: string[], b: string[]): number {
   const sa = new Set(a);
