@@ -20,7 +20,8 @@ const REQUEST_WORDS =
   'vertel vertellen geef overzicht bron bronnen zeggen zegt zeg uitleggen leg samenvatten vat beschrijf noem ' +
   'explain tell summarize summarise give overview sources source say says describe ' +
   // "Helpt X?" asks whether X works: the verb is the question's frame (its intent), X is its content.
-  'helpt helpen help werkt werken werkzaam effectief zinvol nuttig baat works work effective useful';
+  // Not "werken"/"work": their stem is the noun "werk" (return to work is content).
+  'helpt helpen help werkt werkzaam effectief zinvol nuttig baat effective useful';
 
 /**
  * The corpus's own topic: every passage is about (low) back pain, whatever word it uses, so these words
