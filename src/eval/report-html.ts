@@ -110,6 +110,20 @@ function metricsTable(report: Report, metrics: string[], counts: Map<string, num
   return `<table class="metrics"><thead><tr><th>category</th><th>n</th>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
+/** Retrieval-only comparison of the rankers on the same questions (absent in older reports). */
+function retrieversTable(report: Report): string {
+  const systems = Object.entries(report.retrievers ?? {});
+  if (systems.length === 0) return '';
+  const metrics = ['hit@1', 'hit@5', 'mrr', 'ndcg@10'];
+  const head = metrics.map((m) => `<th>${escapeHtml(label(m))}</th>`).join('');
+  const body = systems
+    .map(([name, means]) => `<tr><th scope="row">${escapeHtml(name)}</th>${metrics.map((m) => `<td>${fmt(means[m])}</td>`).join('')}</tr>`)
+    .join('');
+  return `<h2>Retrieval by ranker</h2>
+<p class="muted">Expected source among the retrieved passages, answerable questions only.</p>
+<table class="metrics"><thead><tr><th>ranker</th>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
 function failingQuestion(row: PerQuestionRow): string {
   const reasons = row.failed.map((r) => `<li>${escapeHtml(r)}</li>`).join('');
   const citations =
@@ -193,6 +207,7 @@ ${barChart('Overall', metrics, report.overall, report.baseline.overall, names)}
 <h2>Metrics by category</h2>
 <p class="muted">Each cell: ${escapeHtml(names.ours)} / ${escapeHtml(names.base)}; green = better than the baseline, red = worse.</p>
 ${metricsTable(report, metrics, counts)}
+${retrieversTable(report)}
 <h2>By category</h2>
 <div class="grid">${categoryCharts}</div>
 <h2>Failing questions (${failing.length})</h2>
