@@ -51,7 +51,8 @@ export function benchEnv(options: SpawnOptions): NodeJS.ProcessEnv {
 }
 
 /**
- * Spawns `node --import tsx src/cli/main.ts serve` (the real server, the same entry as `npm start`) and
+ * Spawns `node dist/cli/main.js serve` (the real server, the same entry as `npm start`; `npm run bench`
+ * builds dist/ first) and
  * polls GET /healthz every 5 ms until it answers 200. The child is killed when this process exits, and
  * on any failure before it is ready.
  */
@@ -59,7 +60,7 @@ export async function spawnServer(options: SpawnOptions): Promise<BenchServer> {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), '--import', 'tsx', path.join('src', 'cli', 'main.ts'), 'serve'],
+    [...(options.nodeFlags ?? []), path.join('dist', 'cli', 'main.js'), 'serve'],
     { cwd: PROJECT_ROOT, env: benchEnv(options), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   // A crashed or interrupted bench must not leave a server holding a port.

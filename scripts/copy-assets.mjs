@@ -1,0 +1,5 @@
+// Copies the non-TypeScript files the compiled server reads next to its modules (dist/ mirrors src/).
+import { cpSync } from 'node:fs';
+
+cpSync('src/http/page', 'dist/http/page', { recursive: true });
+cpSync('src/text/synonyms.json', 'dist/text/synonyms.json');
