@@ -50,6 +50,13 @@ export function benchEnv(options: SpawnOptions): NodeJS.ProcessEnv {
   };
 }
 
+/** The node flags of `npm start` (package.json), so the bench measures the server exactly as it is started. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  return words.slice(1).filter((w) => w.startsWith('--'));
+}
+
 /**
  * Spawns `node dist/cli/main.js serve` (the real server, the same entry as `npm start`; `npm run bench`
  * builds dist/ first) and
@@ -60,7 +67,7 @@ export async function spawnServer(options: SpawnOptions): Promise<BenchServer> {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), path.join('dist', 'cli', 'main.js'), 'serve'],
+    [...startFlags(), ...(options.nodeFlags ?? []), path.join('dist', 'cli', 'main.js'), 'serve'],
     { cwd: PROJECT_ROOT, env: benchEnv(options), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   // A crashed or interrupted bench must not leave a server holding a port.
