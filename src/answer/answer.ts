@@ -94,13 +94,14 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         // Sentences already shown under the red-flag notice are not repeated.
         .filter((s) => !builder.has(s));
       const maxSentences = redFlags.length > 0 ? 3 : 4;
+      const mustMention = aboutTerms(questionTerms);
       // "Wat zegt het KCE …?" is answered from the KCE first; other sources only fill up a thin answer.
       const named = intent.sourceKind
-        ? selectSentences(scored.filter((c) => index.sources.get(c.passage.chunk.file)?.kind === intent.sourceKind), { maxSentences })
+        ? selectSentences(scored.filter((c) => index.sources.get(c.passage.chunk.file)?.kind === intent.sourceKind), { maxSentences, mustMention })
         : [];
       const chosen =
-        named.length >= 2 ? named : [...named, ...selectSentences(scored.filter((c) => !named.includes(c)), { maxSentences: maxSentences - named.length })];
-      const selected = completeLeadIns(chosen, scored, questionTerms);
+        named.length >= 2 ? named : [...named, ...selectSentences(scored.filter((c) => !named.includes(c)), { maxSentences: maxSentences - named.length, mustMention })];
+      const selected = completeLeadIns(chosen, scored, mustMention);
       for (const c of composeExtractive(selected, index.sources, framePhrases(prompts, language))) {
         builder.sentence(c.text, c.sentence);
       }
@@ -183,6 +184,14 @@ async function namedSourcePassages(
   return wide
     .filter((p) => !have.has(p.chunk.id) && index.sources.get(p.chunk.file)?.kind === intent.sourceKind)
     .slice(0, 3);
+}
+
+/** Population words qualify a question ("bij chronische pijn"); they are not what it is about. */
+const POPULATION = /^(acut|acuut|subacut|chronisch|chronic|langdur)/;
+
+/** The words a question is about: known, not the corpus topic, not a population qualifier. */
+function aboutTerms(question: QuestionTerm[]): string[][] {
+  return question.filter((q) => q.known && !q.topic && !POPULATION.test(q.term)).map((q) => q.equivalents);
 }
 
 /** Drops a document's title and its section headings: they name a topic, they do not state anything. */

@@ -33,8 +33,13 @@ const HOW_MUCH_MAY = /\b(hoeveel|how much|how many)\b.*\b(mag|mogen|innemen|neme
 const QUANTITY_FOCUS = /\b(?:hoeveel|how many|aantal)\s+(?:(?:extra|verschillende|andere|nieuwe|different|other)\s+)?(\p{L}{3,})/iu;
 
 /** The word after "Helpt/Werkt/Baat" or "Does/Do … help": the treatment a yes/no question is about. */
-const EFFICACY_FOCUS =
-  /^\s*(?:helpt|helpen|werkt|werken|does|do)\s+(?:een|het|de|a|an|the)?\s*(\p{L}{4,})(?=\s+(?:bij|tegen|voor|help|work|with|for|\?))/iu;
+const EFFICACY_FOCUS = [
+  /^\s*(?:helpt|helpen|werkt|werken|does|do)\s+(?:een|het|de|a|an|the)?\s*(\p{L}{4,})(?=\s+(?:bij|tegen|voor|help|work|with|for|\?))/iu,
+  // "Is zwemmen goed bij rugpijn?", "Zijn opioïden aangewezen …?", "Is yoga effective for …?"
+  /^\s*(?:is|zijn|are)\s+(?:een|het|de|a|an)?\s*(\p{L}{4,})\s+(?:goed|zinvol|nuttig|effectief|werkzaam|aangewezen|aan te raden|good|effective|useful|helpful)\b/iu,
+  // "Wat is het effect van acupunctuur …?", "What is the effect of …?"
+  /\b(?:effect|nut|werkzaamheid|effectiviteit|effectiveness)\s+(?:van|of)\s+(?:een|het|de|a|an|the)?\s*(\p{L}{4,})/iu,
+];
 
 /** How questions name a source; the first match wins. */
 const SOURCE_NAMES: [RegExp, SourceKind][] = [
@@ -49,7 +54,7 @@ export function detectIntent(question: string): QuestionIntent {
   const focus = QUANTITY_FOCUS.exec(question)?.[1];
   const pop = population(question);
   const named = SOURCE_NAMES.find(([pattern]) => pattern.test(question))?.[1];
-  const treatment = EFFICACY_FOCUS.exec(question)?.[1];
+  const treatment = EFFICACY_FOCUS.map((r) => r.exec(question)?.[1]).find((t) => t !== undefined);
   return {
     ...(focus ? { quantityFocus: focus } : {}),
     ...(treatment ? { efficacyFocus: treatment } : {}),

@@ -10,6 +10,8 @@ export interface QuestionTerm {
   weight: number;
   /** Whether any equivalent occurs in the corpus. */
   known: boolean;
+  /** A topic word (rug, rugpijn, KCE, …): weighs little and is not what the question is about. */
+  topic: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ const REQUEST_WORDS =
   'explain tell summarize summarise give overview sources source say says describe ' +
   // "Helpt X?" asks whether X works: the verb is the question's frame (its intent), X is its content.
   // Not "werken"/"work": their stem is the noun "werk" (return to work is content).
-  'helpt helpen help werkt werkzaam effectief zinvol nuttig baat effective useful';
+  'helpt helpen help werkt werkzaam effectief zinvol nuttig baat effective useful goed goede good effect';
 
 /**
  * The corpus's own topic: every passage is about (low) back pain, whatever word it uses, so these words
@@ -63,6 +65,7 @@ export function weighQuestion(analyzer: Analyzer, stats: TermStats, text: string
     return {
       term,
       equivalents,
+      topic: topic.has(term),
       known: inCorpus.length > 0,
       weight:
         (inCorpus.length > 0 ? Math.max(...inCorpus.map((t) => stats.idf(t))) : unseenIdf) *

@@ -24,6 +24,11 @@ export interface SelectOptions {
   minCoverage?: number;
   /** Term-set Jaccard above which a sentence counts as redundant (default 0.5). */
   redundancy?: number;
+  /**
+   * What the question is about: each entry is one word's equivalents; a sentence must name at least one
+   * of them (a counting sentence is exempt). Default: no constraint.
+   */
+  mustMention?: readonly (readonly string[])[];
 }
 
 export interface ScoredSentence extends CandidateSentence {
@@ -96,6 +101,7 @@ export function selectSentences(scored: ScoredSentence[], options: SelectOptions
   const floor = options.relativeFloor ?? 0.5;
   const minCoverage = options.minCoverage ?? 0.15;
   const redundancy = options.redundancy ?? 0.5;
+  const mustMention = options.mustMention ?? [];
   const ranked = [...scored].sort((a, b) => b.score - a.score || a.start - b.start);
   const best = ranked[0]?.score ?? 0;
   const picked: ScoredSentence[] = [];
@@ -103,6 +109,8 @@ export function selectSentences(scored: ScoredSentence[], options: SelectOptions
   for (const s of ranked) {
     if (picked.length >= max) break;
     if (s.score < best * floor || (s.coverage < minCoverage && !s.counts)) continue;
+    // A sentence that names none of what the question asks about is filler, however much topic it shares.
+    if (mustMention.length > 0 && !s.counts && !mustMention.some((eq) => eq.some((t) => s.terms.includes(t)))) continue;
     // A bullet label or heading ("• werkhervatting") says nothing by itself.
     if (s.text.split(/\s+/).length < MIN_WORDS) continue;
     if ((perChunk.get(s.passage.chunk.id) ?? 0) >= perPassage) continue;
@@ -118,15 +126,17 @@ export function selectSentences(scored: ScoredSentence[], options: SelectOptions
  * acute pijn." → "NSAID-geneesmiddelen, waaronder …"): the next sentence of the same passage, when it
  * names a question word the lead-in lacks and is not selected already. Each addition comes right after its
  * lead-in; at most `max` additions.
+ * @param about equivalents of each word the question is about (see `SelectOptions.mustMention`).
  */
 export function completeLeadIns(
   selected: ScoredSentence[],
   all: ScoredSentence[],
-  question: QuestionTerm[],
+  about: readonly (readonly string[])[],
   max = 1,
 ): ScoredSentence[] {
   const out: ScoredSentence[] = [];
   let added = 0;
+  const names = (c: ScoredSentence, eq: readonly string[]): boolean => eq.some((t) => c.terms.includes(t));
   for (const s of selected) {
     out.push(s);
     if (added >= max) continue;
@@ -134,9 +144,7 @@ export function completeLeadIns(
       .filter((c) => c.passage.chunk.id === s.passage.chunk.id && c.cleanStart > s.cleanStart)
       .sort((a, b) => a.cleanStart - b.cleanStart)[0];
     if (!next || selected.includes(next) || out.includes(next) || next.passage.chunk.role !== 'body') continue;
-    const has = (c: ScoredSentence, q: QuestionTerm): boolean => q.equivalents.some((t) => c.terms.includes(t));
-    const completes = question.some((q) => q.known && q.weight >= 1 && has(next, q) && !has(s, q));
-    if (completes) {
+    if (about.some((eq) => names(next, eq) && !names(s, eq))) {
       out.push(next);
       added++;
     }
