@@ -112,7 +112,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const refused = refusal !== undefined && redFlags.length === 0;
   // With red flags the notice and its cited sentences are the answer; a refusal paragraph after them would
   // read as "nothing to say" and blur the referral.
-  if (refusal !== undefined && redFlags.length === 0) builder.frame(refusalText(prompts, language, refusal));
+  if (refusal !== undefined && redFlags.length === 0) builder.frame(refusalText(prompts, language, refusal, intent.efficacyFocus));
   return {
     answer: builder.text(),
     refused,

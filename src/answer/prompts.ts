@@ -63,6 +63,7 @@ const REFUSAL_REASONS = [
   'injection',
   'out-of-domain',
   'not-in-corpus',
+  'unknown-subject',
   'dose-or-cost',
 ] as const satisfies readonly RefusalReason[];
 
@@ -95,7 +96,7 @@ const RULES = {
   system: { allowed: ['noAnswer'], required: ['noAnswer'] },
   user: { allowed: ['history', 'passages', 'question'], required: ['passages', 'question'] },
   refusal: { allowed: ['reason'], required: ['reason'] },
-  refusalReason: { allowed: [] },
+  refusalReason: { allowed: ['subject'] },
   redFlag: { allowed: ['flags'], required: ['flags'] },
   dated: { allowed: [...SOURCE_VARS, 'year'] },
   undated: { allowed: SOURCE_VARS },
@@ -215,8 +216,13 @@ export function redFlagNotice(prompts: Prompts, language: Language, flags: RedFl
 }
 
 /** The refusal paragraph for a reason, in the answer's language. */
-export function refusalText(prompts: Prompts, language: Language, reason: RefusalReason): string {
-  return renderTemplate(prompts.refusal[language], { reason: prompts.refusalReasons[language][reason] });
+/**
+ * The refusal paragraph for a reason.
+ * @param subject what the question asked about, for reasons that name it ('unknown-subject').
+ */
+export function refusalText(prompts: Prompts, language: Language, reason: RefusalReason, subject = ''): string {
+  const why = renderTemplate(prompts.refusalReasons[language][reason], { subject });
+  return renderTemplate(prompts.refusal[language], { reason: why });
 }
 
 /** The note shown when a follow-up was completed with words from the previous question. */

@@ -7,7 +7,13 @@ import { mentionsBack, mentionsOtherCondition } from './domain.js';
 import type { SentenceCache } from './sentences.js';
 
 /** Why a question is not answered from the corpus. */
-export type RefusalReason = 'no-content' | 'injection' | 'out-of-domain' | 'not-in-corpus' | 'dose-or-cost';
+export type RefusalReason =
+  | 'no-content'
+  | 'injection'
+  | 'out-of-domain'
+  | 'not-in-corpus'
+  | 'unknown-subject'
+  | 'dose-or-cost';
 
 /** Normalized evidence that the corpus answers a question (each 0–1, comparable across query lengths). */
 export interface Evidence {
@@ -91,7 +97,7 @@ export function decideRefusal(
   if (evidence.unknownWeight >= maxUnknown) return 'out-of-domain';
   // "Helpt homeopathie bij rugpijn?": the back is named, but the treatment asked about is a word the corpus
   // never uses — answering with what it does say about back pain would be guessing.
-  if (evidence.focusUnknown) return 'not-in-corpus';
+  if (evidence.focusUnknown) return 'unknown-subject';
   if (evidence.coverage < thresholds.minCoverage) return 'not-in-corpus';
   return undefined;
 }

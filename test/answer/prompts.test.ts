@@ -55,6 +55,7 @@ describe('loadPrompts — the shipped templates', () => {
         'no-content',
         'not-in-corpus',
         'out-of-domain',
+        'unknown-subject',
       ]);
     }
   });
@@ -95,6 +96,7 @@ describe('loadPrompts — the shipped templates', () => {
       'passages',
       'question',
       'reason',
+      'subject',
       'flags',
       'label',
       'year',
