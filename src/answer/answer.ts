@@ -3,7 +3,8 @@ import type { LoadedIndex } from '../ingest/load.js';
 import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
 import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
-import { detectIntent, type QuestionIntent } from './intent.js';
+import { detectIntent } from './intent.js';
+import type { SourceKind } from '../types.js';
 import { completeLeadIns, countPattern, scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
 import { composeExtractive } from './extractive.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
@@ -88,7 +89,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
       const focus = intent.quantityFocus
         ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
         : [];
-      const pool = [...passages, ...countingPassages(index, passages, focus), ...(await namedSourcePassages(index, query, passages, intent))];
+      const pool = [...passages, ...countingPassages(index, passages, focus), ...(await sourcePassages(index, query, passages, intent.sourceKind ?? (intent.advice ? 'guideline' : undefined)))];
       const candidates = statements(index, candidateSentences(index, pool, ctx.sentences));
       const scored = scoreSentences(candidates, questionTerms, intent, focus, index.sources)
         // Sentences already shown under the red-flag notice are not repeated.
@@ -171,19 +172,20 @@ function redFlagSentences(
     );
 }
 
-/** For "Wat zegt het KCE …?": the best passages of the named kind of source, when retrieval ranked others first. */
-async function namedSourcePassages(
+/**
+ * The best passages of one kind of source that retrieval ranked below others: the named source for "Wat
+ * zegt het KCE …?", the guideline for "Wat moet ik doen …?" (recommendations answer it).
+ */
+async function sourcePassages(
   index: LoadedIndex,
   query: string,
   passages: RetrievedChunk[],
-  intent: QuestionIntent,
+  kind: SourceKind | undefined,
 ): Promise<RetrievedChunk[]> {
-  if (!intent.sourceKind) return [];
+  if (!kind) return [];
   const have = new Set(passages.map((p) => p.chunk.id));
   const wide = await retrieve(index, query, { k: 30 });
-  return wide
-    .filter((p) => !have.has(p.chunk.id) && index.sources.get(p.chunk.file)?.kind === intent.sourceKind)
-    .slice(0, 3);
+  return wide.filter((p) => !have.has(p.chunk.id) && index.sources.get(p.chunk.file)?.kind === kind).slice(0, 3);
 }
 
 /** Population words qualify a question ("bij chronische pijn"); they are not what it is about. */

@@ -10,6 +10,8 @@ const CONCLUSION_SECTION = /besluit|conclusie|voor de praktijk|belangrijkste|con
 /** Sentences that are mostly citation apparatus or too short to stand alone. */
 const REFERENCE_LIKE = /^\(?\d+[).]|doi:|et al\.|https?:\/\//i;
 const HAS_NUMBER = /\d/;
+/** Wording of a recommendation (for "wat moet ik doen" questions). */
+const RECOMMENDS = /\b(aanbe(veel|vel|vol)\w*|advies|advise\w*|raad\w*|moet(en)?|best|optie|is aangewezen|recommend\w*|should)\b/i;
 /** Fewer words than this is a label, not a statement. */
 const MIN_WORDS = 4;
 
@@ -70,6 +72,9 @@ export function scoreSentences(
     // "… bij chronische pijn?": a sentence only about acute pain answers another question.
     const speaksOf = population(c.text);
     if (intent.population && speaksOf && speaksOf !== intent.population) score -= 0.25;
+    // "Wat moet ik doen …?": recommendations answer it, the guideline's first.
+    if (intent.advice && RECOMMENDS.test(c.text)) score += 0.25;
+    if (intent.advice && sources?.get(c.passage.chunk.file)?.kind === 'guideline') score += 0.15;
     // "Wat zegt het KCE …?": the named source answers first.
     if (intent.sourceKind && sources?.get(c.passage.chunk.file)?.kind === intent.sourceKind) score += 0.25;
     // A question in the source ("Is oefentherapie effectief …?") is a heading, not an answer.
