@@ -1,18 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadCorpus, SOURCES_FILE } from '../src/corpus/load.js';
-
-/** A seeded PRNG (mulberry32): deterministic corpora, so two runs measure the same text. Returns [0, 1). */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../test/helpers/random.js';
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];
@@ -70,7 +59,7 @@ export interface SyntheticCorpus {
 export async function writeSyntheticCorpus(sourceDir: string, targetDir: string, scale: number, seed = 42): Promise<SyntheticCorpus> {
   if (!Number.isInteger(scale) || scale < 1) throw new RangeError(`scale must be a positive integer, got ${scale}`);
   const { sources, docs } = await loadCorpus(sourceDir);
-  const random = createRandom(seed);
+  const random = mulberry32(seed);
   await fs.rm(targetDir, { recursive: true, force: true });
   await fs.mkdir(targetDir, { recursive: true });
   const meta = [];

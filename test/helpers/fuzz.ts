@@ -2,7 +2,6 @@
  * Shared pieces of the fuzz tests (test/http/fuzz.test.ts, test/mcp/fuzz.test.ts): run settings, hostile
  * inputs as fast-check arbitraries, and a raw HTTP client that sends paths and bodies exactly as given.
  */
-import http from 'node:http';
 import fc from 'fast-check';
 
 /** Default number of generated cases per endpoint; `FUZZ_RUNS=20000 npx vitest run …` for a longer run. */
@@ -204,52 +203,3 @@ export function hostileBody(
   );
 }
 
-/** A response read in full. */
-export interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/**
- * Sends a request exactly as written (fetch normalizes "../" away, refuses some headers and lone surrogates).
- * `agent` lets a fuzz loop reuse keep-alive connections.
- */
-export function rawRequest(
-  base: string,
-  options: {
-    method?: string;
-    path: string;
-    headers?: Record<string, string>;
-    body?: string | Buffer;
-    agent?: http.Agent;
-  },
-): Promise<RawResponse> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: options.headers,
-        agent: options.agent,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}

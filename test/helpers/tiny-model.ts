@@ -10,6 +10,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { mulberry32 } from './random.js';
 
 /** Options for {@link buildTinyModel}. */
 export interface TinyModelOptions {
@@ -238,18 +239,6 @@ function node(
 /** AttributeProto with an int: name=1, i=3, type=20 (INT = 2). */
 function intAttribute(name: string, value: number): Field {
   return message(stringField(1, name), intField(3, value), intField(20, 2));
-}
-
-/** Deterministic PRNG (mulberry32) so the embedding table is identical on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function onnxModel(vocabSize: number, hidden: number, seed: number): Uint8Array {

@@ -19,6 +19,7 @@ import {
   SourceInfoSchema,
   type Answer,
 } from '../../src/schemas.js';
+import { parseSse, rawRequest } from '../helpers/http.js';
 
 const QUESTION = 'Helpt oefentherapie bij acute lage rugpijn?';
 const logger = createLogger('silent');
@@ -40,38 +41,6 @@ async function listen(app: Express): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A request exactly as written (fetch would normalize "../" away and refuses to set Host). */
-function raw(
-  base: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
-): Promise<RawResponse> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: options.method ?? 'GET',
-        path: options.path,
-        headers: options.headers,
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 const postJson = (base: string, route: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}${route}`, {
@@ -327,7 +296,7 @@ describe('GET /api/sources', () => {
     ['/api/sources/..', [400]],
     ['/api/sources/%E0%A4%A', [400]],
   ])('refuses the path-like %s', async (route, statuses) => {
-    const res = await raw(base, { path: route });
+    const res = await rawRequest(base, { path: route });
     expect(statuses).toContain(res.status);
     expect(ErrorBodySchema.parse(JSON.parse(res.body)).error.code).toMatch(
       /^(validation_error|bad_request|not_found)$/,
@@ -344,7 +313,7 @@ describe('GET /api/sources', () => {
       .map(([a, sep, b]) => `${a}${sep}${b}`);
     await fc.assert(
       fc.asyncProperty(pathLike, async (name) => {
-        const res = await raw(base, { path: `/api/sources/${encodeURIComponent(name)}` });
+        const res = await rawRequest(base, { path: `/api/sources/${encodeURIComponent(name)}` });
         expect([400, 404]).toContain(res.status);
       }),
       { numRuns: 60 },
@@ -468,7 +437,7 @@ describe('POST /mcp host check', () => {
     const port = new URL(base).port;
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-    const foreign = await raw(base, {
+    const foreign = await rawRequest(base, {
       method: 'POST',
       path: '/mcp',
       headers: { ...headers, host: `evil.example:${port}` },
@@ -476,7 +445,7 @@ describe('POST /mcp host check', () => {
     });
     expect(foreign.status).toBe(403);
     expect(foreign.body).toContain('Host header not allowed');
-    const local = await raw(base, {
+    const local = await rawRequest(base, {
       method: 'POST',
       path: '/mcp',
       headers: { ...headers, host: `localhost:${port}` },
@@ -486,22 +455,3 @@ describe('POST /mcp host check', () => {
   });
 });
 
-interface SseEvent {
-  event: string;
-  data: unknown;
-}
-
-function parseSse(text: string): SseEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '')
-    .map((block) => {
-      const lines = block.split('\n');
-      const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
-      const data = lines
-        .filter((l) => l.startsWith('data: '))
-        .map((l) => l.slice(6))
-        .join('\n');
-      return { event, data: JSON.parse(data) as unknown };
-    });
-}

@@ -27,9 +27,8 @@ import {
   hostileString,
   PATH_ATTACKS,
   PROMPT_INJECTIONS,
-  rawRequest,
-  type RawResponse,
 } from '../helpers/fuzz.js';
+import { parseSse, rawRequest, type RawResponse } from '../helpers/http.js';
 
 const logger = createLogger('silent');
 const FUZZ = fuzzParams();
@@ -113,21 +112,6 @@ async function expectHealthy(url = base): Promise<void> {
   expect(SearchResultSchema.parse(JSON.parse(res.body)).results.length).toBeGreaterThan(0);
 }
 
-/** Parses an SSE body into events. */
-function parseSse(text: string): { event: string; data: unknown }[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '')
-    .map((block) => {
-      const lines = block.split('\n');
-      const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
-      const data = lines
-        .filter((l) => l.startsWith('data: '))
-        .map((l) => l.slice(6))
-        .join('\n');
-      return { event, data: JSON.parse(data) as unknown };
-    });
-}
 
 const turn = fc.record({ question: hostileString(), answer: fc.oneof(hostileString(), fc.constant('')) });
 const history = fc.oneof(

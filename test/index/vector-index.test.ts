@@ -5,18 +5,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VectorIndex } from '../../src/index/vector-index.js';
+import { mulberry32 } from '../helpers/random.js';
 
-/** Deterministic pseudo-random unit-ish vectors (mulberry32), so failures reproduce. */
+/** Deterministic pseudo-random unit-ish vectors, so failures reproduce. */
 function randomVectors(count: number, dimension: number, seed: number): number[][] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-  return Array.from({ length: count }, () => Array.from({ length: dimension }, next));
+  const random = mulberry32(seed);
+  return Array.from({ length: count }, () => Array.from({ length: dimension }, () => random() - 0.5));
 }
 
 const cosine = (a: number[], b: number[]): number => {

@@ -16,22 +16,11 @@ import { buildIndex } from '../../src/ingest/build.js';
 import { ensureIndex, loadIndex } from '../../src/ingest/load.js';
 import { readManifest, readVerifiedFiles, type Manifest } from '../../src/ingest/manifest.js';
 import { DEFAULT_FUZZ_SEED } from '../helpers/fuzz.js';
+import { mulberry32 } from '../helpers/random.js';
 
 /** Kills required (each one a run that was really cut off); `KILL_RUNS` for more. */
 const KILLS = Math.max(10, Number.parseInt(process.env.KILL_RUNS ?? '', 10) || 10);
 const SEED = Number.parseInt(process.env.FUZZ_SEED ?? '', 10) || DEFAULT_FUZZ_SEED;
-
-/** Small seeded PRNG (mulberry32): the kill schedule is the same on every run for a given seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -107,7 +96,7 @@ async function runAndKill(mode: KillMode, random: () => number): Promise<boolean
 
 describe('ingest killed at random points', () => {
   it(`always leaves the last complete index or none, never a half-written one (${KILLS} kills)`, async () => {
-    const random = prng(SEED);
+    const random = mulberry32(SEED);
     const modes: KillMode[] = ['anywhere', 'while-writing', 'after-switch'];
     /** Every corpus state so far; a manifest may only describe one of them. */
     const states = [await corpusState()];

@@ -23,9 +23,8 @@ import {
   hostileString,
   oddValue,
   PATH_ATTACKS,
-  rawRequest,
-  type RawResponse,
 } from '../helpers/fuzz.js';
+import { rawRequest, type RawResponse } from '../helpers/http.js';
 
 const logger = createLogger('silent');
 const FUZZ = fuzzParams();
