@@ -4,8 +4,8 @@ import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
 import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
 import { detectIntent } from './intent.js';
-import type { SourceKind } from '../types.js';
-import { completeLeadIns, countPattern, scoreSentences, selectSentences, jaccard, type ScoredSentence } from './select.js';
+import { jaccard, type ScoredSentence } from './select.js';
+import { chooseSentences } from './offline.js';
 import { composeExtractive } from './extractive.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
@@ -14,7 +14,6 @@ import { detectLanguage } from './language.js';
 import { detectInjection } from './injection.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
 import { framePhrases, redFlagNotice, refusalText, type Prompts } from './prompts.js';
-import { foldText } from '../text/analyze.js';
 import { verifySentences } from './verify.js';
 
 /** What `answer()` needs: the loaded index, the prompt templates and the (LLM) configuration. */
@@ -27,7 +26,7 @@ export interface AnswerContext {
 }
 
 export interface AnswerOptions {
-  /** Passages considered (default 6). */
+  /** Passages considered (default 10). */
   k?: number | undefined;
   /** Previous turns, oldest first; an elliptical follow-up is resolved against them. */
   history?: Turn[] | undefined;
@@ -85,24 +84,11 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         : false;
     if (llmDone) composer = 'llm';
     else {
-      const questionTerms = weighQuestion(index.analyzer, index.bm25, query);
-      const focus = intent.quantityFocus
-        ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
-        : [];
-      const pool = [...passages, ...countingPassages(index, passages, focus), ...(await sourcePassages(index, query, passages, intent.sourceKind ?? (intent.advice ? 'guideline' : undefined)))];
-      const candidates = statements(index, candidateSentences(index, pool, ctx.sentences));
-      const scored = scoreSentences(candidates, questionTerms, intent, focus, index.sources)
+      const selected = await chooseSentences(ctx, query, intent, passages, {
+        maxSentences: redFlags.length > 0 ? 3 : 4,
         // Sentences already shown under the red-flag notice are not repeated.
-        .filter((s) => !builder.has(s));
-      const maxSentences = redFlags.length > 0 ? 3 : 4;
-      const mustMention = aboutTerms(questionTerms);
-      // "Wat zegt het KCE …?" is answered from the KCE first; other sources only fill up a thin answer.
-      const named = intent.sourceKind
-        ? selectSentences(scored.filter((c) => index.sources.get(c.passage.chunk.file)?.kind === intent.sourceKind), { maxSentences, mustMention })
-        : [];
-      const chosen =
-        named.length >= 2 ? named : [...named, ...selectSentences(scored.filter((c) => !named.includes(c)), { maxSentences: maxSentences - named.length, mustMention })];
-      const selected = completeLeadIns(chosen, scored, mustMention);
+        exclude: (c) => builder.has(c),
+      });
       for (const c of composeExtractive(selected, index.sources, framePhrases(prompts, language))) {
         builder.sentence(c.text, c.sentence);
       }
@@ -110,10 +96,10 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
     }
   }
 
-  const refused = refusal !== undefined && redFlags.length === 0;
   // With red flags the notice and its cited sentences are the answer; a refusal paragraph after them would
   // read as "nothing to say" and blur the referral.
-  if (refusal !== undefined && redFlags.length === 0) builder.frame(refusalText(prompts, language, refusal, intent.efficacyFocus));
+  const refused = refusal !== undefined && redFlags.length === 0;
+  if (refused && refusal !== undefined) builder.frame(refusalText(prompts, language, refusal, intent.efficacyFocus));
   return {
     answer: builder.text(),
     refused,
@@ -159,9 +145,8 @@ function redFlagSentences(
   const candidates = candidateSentences(index, [...flagPassages, ...passages], cache).filter(
     (s) => RED_FLAG_SENTENCE.test(s.text) && s.passage.chunk.role === 'body' && s.text.split(/\s+/).length >= 6,
   );
-  const present = (s: CandidateSentence): Set<string> => new Set(s.terms);
   return candidates
-    .map((s) => ({ s, score: coverageOf(question, present(s)) + (/rode vlag/i.test(s.text) ? 0.3 : 0) }))
+    .map((s) => ({ s, score: coverageOf(question, new Set(s.terms)) + (/rode vlag/i.test(s.text) ? 0.3 : 0) }))
     .sort((a, b) => b.score - a.score || a.s.passageRank - b.s.passageRank)
     .slice(0, 3)
     .map((x) => x.s)
@@ -170,55 +155,6 @@ function redFlagSentences(
         (index.sources.get(a.passage.chunk.file)?.authority ?? 9) - (index.sources.get(b.passage.chunk.file)?.authority ?? 9) ||
         (a.passage.chunk.file === b.passage.chunk.file ? a.cleanStart - b.cleanStart : 0),
     );
-}
-
-/**
- * The best passages of one kind of source that retrieval ranked below others: the named source for "Wat
- * zegt het KCE …?", the guideline for "Wat moet ik doen …?" (recommendations answer it).
- */
-async function sourcePassages(
-  index: LoadedIndex,
-  query: string,
-  passages: RetrievedChunk[],
-  kind: SourceKind | undefined,
-): Promise<RetrievedChunk[]> {
-  if (!kind) return [];
-  const have = new Set(passages.map((p) => p.chunk.id));
-  const wide = await retrieve(index, query, { k: 30 });
-  return wide.filter((p) => !have.has(p.chunk.id) && index.sources.get(p.chunk.file)?.kind === kind).slice(0, 3);
-}
-
-/** Population words qualify a question ("bij chronische pijn"); they are not what it is about. */
-const POPULATION = /^(acut|acuut|subacut|chronisch|chronic|langdur)/;
-
-/** The words a question is about: known, not the corpus topic, not a population qualifier. */
-function aboutTerms(question: QuestionTerm[]): string[][] {
-  return question.filter((q) => q.known && !q.topic && !POPULATION.test(q.term)).map((q) => q.equivalents);
-}
-
-/** Drops a document's title and its section headings: they name a topic, they do not state anything. */
-function statements(index: LoadedIndex, candidates: CandidateSentence[]): CandidateSentence[] {
-  const norm = (t: string): string => t.replace(/[\s.:]+/g, ' ').trim().toLowerCase();
-  return candidates.filter((c) => {
-    const text = norm(c.text);
-    const title = index.sources.get(c.passage.chunk.file)?.title;
-    return (title === undefined || norm(title) !== text) && !c.passage.chunk.section.some((h) => norm(h) === text);
-  });
-}
-
-/**
- * For "Hoeveel X …?": the passages of the best-matching documents that state a number right before X
- * ("40 deelnemers"). Retrieval finds the document; the count often sits in a methods passage that shares
- * few words with the question.
- */
-function countingPassages(index: LoadedIndex, passages: RetrievedChunk[], focus: string[]): RetrievedChunk[] {
-  const counted = countPattern(focus);
-  if (!counted) return [];
-  const files = new Set(passages.slice(0, 3).map((p) => p.chunk.file));
-  const have = new Set(passages.map((p) => p.chunk.id));
-  return index.chunks
-    .filter((c) => files.has(c.file) && !have.has(c.id) && c.role === 'body' && counted.test(foldText(c.text)))
-    .map((chunk) => ({ chunk, score: 0, ranks: { lexical: null, dense: null }, lexicalScore: 0, similarity: 0, matched: [] }));
 }
 
 /** Composes with the configured LLM and keeps only verified sentences; false → caller falls back. */
