@@ -49,6 +49,15 @@ export const CitationSchema = z.object({
   quote: z.string(),
   start: z.number().int().min(0),
   end: z.number().int().min(0),
+  /** PDF page (1-based) the quote starts on, when the source is a PDF. */
+  page: z.number().int().min(1).optional(),
+  /**
+   * Strength or certainty the source itself states for this claim ("matig aanbevolen", "zeer onzeker
+   * bewijs"), copied verbatim from the text near the quote — never inferred.
+   */
+  strength: z.string().optional(),
+  /** True for a refusal's "nearest sections" pointers: not a claim, only where to look. */
+  nearest: z.boolean().optional(),
 });
 export type Citation = z.infer<typeof CitationSchema>;
 
@@ -58,6 +67,8 @@ export const AnswerSchema = z.object({
   refusalReason: z.string().optional(),
   redFlags: z.array(z.string()),
   citations: z.array(CitationSchema),
+  /** Further relevant evidence not shown in the answer text (the page shows it collapsed). */
+  moreEvidence: z.array(CitationSchema.omit({ n: true })).default([]),
   composer: z.enum(['extractive', 'llm']),
   /** Language of the frame text ("nl" or "en"); quotes are always Dutch. */
   language: z.enum(['nl', 'en']),

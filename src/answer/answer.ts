@@ -106,6 +106,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
     ...(refused && refusal ? { refusalReason: refusal } : {}),
     redFlags: redFlags.map((f) => (language === 'en' ? f.labelEn : f.label)),
     citations: builder.citations(index),
+    moreEvidence: [],
     composer,
     language,
     timings: { retrieveMs: round(retrieveMs), composeMs: round(performance.now() - t1) },

@@ -9,6 +9,7 @@ const answer: Answer = {
     'Blijf in beweging, bv. door te wandelen. [2][3]',
   refused: false,
   redFlags: ['krachtverlies'],
+  moreEvidence: [],
   citations: [1, 2, 3].map((n) => ({
     n,
     chunkId: `001_799c556b91de25d4#${n}`,

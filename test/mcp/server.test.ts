@@ -40,6 +40,7 @@ describe('formatAnswer', () => {
     answer: 'Oefentherapie geeft weinig of geen verschil in pijn. [1] Blijf bewegen. [2]',
     refused: false,
     redFlags: [],
+    moreEvidence: [],
     citations: [
       {
         n: 1,
