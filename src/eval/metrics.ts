@@ -1,4 +1,4 @@
-import type { GoldCategory, Recommendation } from './gold.js';
+import type { Recommendation } from './gold.js';
 
 /**
  * Pure evaluation metrics (no I/O, no state): retrieval quality by file, fact recall, number support,
@@ -40,7 +40,7 @@ export interface RowCitation {
 export interface PerQuestionRow {
   id: string;
   question: string;
-  category: GoldCategory;
+  category: string;
   lang: 'nl' | 'en';
   answerable: boolean;
   /** Answer text as shown to the user. */
