@@ -57,6 +57,8 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const history = options.history ?? [];
   const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;
+  // "Waarom?", "Hoe dan?": no content words of its own, it asks about the previous answer.
+  const contentless = history.length > 0 && index.analyzer.contentTerms(question).length === 0;
   // Intent from the question as asked, population and named source from the resolved follow-up too.
   const intent = { ...detectIntent(query), ...detectIntent(question) };
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
@@ -89,12 +91,16 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         : false;
     if (llmDone) composer = 'llm';
     else {
-      const { ranked } = await rankSentences(ctx, query, question, intent, passages);
+      const { ranked, rankQuery } = await rankSentences(ctx, query, question, intent, passages, history);
+      const anchor = followUp.isFollowUp || contentless ? rankQuery.anchor : undefined;
       // A follow-up ("Waarom?") moves on: what earlier answers already quoted is not quoted again.
       const said = history.map((t) => flat(t.answer)).join('\n');
       const selection = selectAnswer(ranked, ctx.ranker.model, (f) => index.sources.get(f)?.authority ?? 99, {
         maxExtra: redFlags.length > 0 ? 1 : 2,
-        exclude: (c) => builder.has(c) || (said.length > 0 && said.includes(flat(c.text))),
+        exclude: (c) =>
+          builder.has(c) ||
+          (said.length > 0 && said.includes(flat(c.text))) ||
+          (anchor !== undefined && anchor.file === c.passage.chunk.file && anchor.cleanStart === c.cleanStart),
       });
       const shown = withSubjects(index, selection.shown);
       for (const c of composeInOrder(shown, index.sources, framePhrases(prompts, language))) {
