@@ -5,10 +5,9 @@ import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
 import { detectIntent } from './intent.js';
 import { jaccard, type ScoredSentence } from './select.js';
-import { rankSentences } from './offline.js';
+import { flatText as flat, rankSentences } from './offline.js';
 import { composeInOrder } from './extractive.js';
 import { selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
-import { foldText } from '../text/analyze.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
 import { detectRedFlags, type RedFlag, type RedFlagId } from './red-flags.js';
@@ -100,7 +99,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         exclude: (c) =>
           builder.has(c) ||
           (said.length > 0 && said.includes(flat(c.text))) ||
-          (anchor !== undefined && anchor.file === c.passage.chunk.file && anchor.cleanStart === c.cleanStart),
+          (anchor !== undefined && anchor.shown.includes(flat(c.text))),
       });
       const shown = withSubjects(index, selection.shown);
       for (const c of composeInOrder(shown, index.sources, framePhrases(prompts, language))) {
@@ -286,10 +285,6 @@ function citationOf(index: LoadedIndex, q: CandidateSentence & { strength?: stri
   };
 }
 
-/** Folded, whitespace-collapsed text, to recognise a sentence inside an earlier answer. */
-function flat(text: string): string {
-  return foldText(text).replace(/\s+/g, ' ').trim();
-}
 
 /** A sentence opening with a pronoun or demonstrative needs the sentence before it for its subject. */
 const LEANS_ON_PREVIOUS = /^(het|dit|deze|die|dat|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|it|this|these|they)\b/i;

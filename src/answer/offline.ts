@@ -8,7 +8,7 @@ import { candidateSentences, type SentenceCache } from './sentences.js';
 import type { Anchor, RankQuery } from '../rank/features.js';
 import { detectIntent } from './intent.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
-import { rankCandidates, rankQuery, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { rankCandidates, rankQuery, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
 
 /** What ranking sentences needs: the loaded index, its prepared sentences, and the trained ranker. */
 export interface ChooseContext {
@@ -66,8 +66,17 @@ async function previousLead(ctx: ChooseContext, history: readonly Turn[]): Promi
   const intent = { ...detectIntent(resolved.query), ...detectIntent(last.question) };
   const passages = await retrieve(index, resolved.query, { k: 10 });
   const { ranked } = await rankSentences(ctx, resolved.query, last.question, intent, passages);
-  const lead = ranked.find((c) => c.onFocus);
-  return lead ? { file: lead.passage.chunk.file, cleanStart: lead.cleanStart } : undefined;
+  // The same choice answer() made for it (near-ties go to the more authoritative source).
+  const { shown } = selectAnswer(ranked, ctx.ranker.model, (f) => index.sources.get(f)?.authority ?? 99);
+  const lead = shown[0];
+  return lead
+    ? { file: lead.passage.chunk.file, cleanStart: lead.cleanStart, shown: shown.map((c) => flatText(c.text)) }
+    : undefined;
+}
+
+/** Folded, whitespace-collapsed text: the same sentence quoted twice in a document compares equal. */
+export function flatText(text: string): string {
+  return foldText(text).replace(/\s+/g, ' ').trim();
 }
 
 /**

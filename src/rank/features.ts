@@ -33,6 +33,8 @@ export interface RankQuery {
 export interface Anchor {
   file: string;
   cleanStart: number;
+  /** Texts the previous answer showed (folded): a follow-up does not show them again. */
+  shown: string[];
 }
 
 /** Characters after an anchor within which a sentence counts as "right after it" (about three sentences). */
