@@ -33,7 +33,7 @@ export async function rankSentences(
 ): Promise<{ ranked: RankedSentence[]; rankQuery: RankQuery }> {
   const { index } = ctx;
   const anchor = history.length > 0 ? await previousLead(ctx, history) : undefined;
-  const rq = { ...rankQuery(index, query, asked, intent), ...(anchor ? { anchor } : {}) };
+  const rq = { ...rankQuery(index, ctx.ranker, query, asked, intent), ...(anchor ? { anchor } : {}) };
   const focus = intent.quantityFocus
     ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
     : [];
