@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { loadDefaultLexicon, membersOf, type Lexicon } from './lexicon.js';
 
 /**
  * Synonym table: groups of words that mean the same thing for retrieval, kept as data in synonyms.json.
@@ -65,9 +65,23 @@ export function parseSynonymTable(json: unknown): SynonymTable {
   };
 }
 
-/** Loads and validates the bundled table (src/text/synonyms.json). */
+/**
+ * The clinical lexicon (src/text/synonyms.json, see lexicon.ts) in this older three-list shape: English groups
+ * give `en` terms towards their Dutch canonical, related groups give `related` terms towards their canonical,
+ * every other group is a set of Dutch equivalents.
+ */
+export function synonymsFromLexicon(lexicon: Lexicon): SynonymTable {
+  return {
+    groups: lexicon.groups.map((g, i) => {
+      const id = `g${i}`;
+      if (g.kind === 'english' && g.canonical !== undefined) return { id, nl: [g.canonical], en: g.terms, related: [] };
+      if (g.kind === 'related' && g.canonical !== undefined) return { id, nl: [g.canonical], en: [], related: g.terms };
+      return { id, nl: membersOf(g), en: [], related: [] };
+    }),
+  };
+}
+
+/** Loads and validates the bundled lexicon and returns it as a synonym table. */
 export function loadDefaultSynonyms(): SynonymTable {
-  // createRequire reads JSON the same way under node, tsx and vitest without import attributes.
-  const require = createRequire(import.meta.url);
-  return parseSynonymTable(require('./synonyms.json'));
+  return synonymsFromLexicon(loadDefaultLexicon());
 }
