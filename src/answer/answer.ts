@@ -7,7 +7,7 @@ import { detectIntent } from './intent.js';
 import { jaccard, type ScoredSentence } from './select.js';
 import { flatText as flat, rankSentences } from './offline.js';
 import { composeInOrder } from './extractive.js';
-import { selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { correctQuestion, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
 import { detectRedFlags, type RedFlag, type RedFlagId } from './red-flags.js';
@@ -47,13 +47,16 @@ const RED_FLAG_QUERY = 'rode vlaggen alarmsignalen uitsluiten ernstige oorzaak d
  * quote (`original.slice(start, end) === quote`); when the corpus does not answer, `refused` is true.
  * Red flags in the question open the answer with an explicit referral notice.
  */
-export async function answer(ctx: AnswerContext, question: string, options: AnswerOptions = {}): Promise<Answer> {
+export async function answer(ctx: AnswerContext, asked: string, options: AnswerOptions = {}): Promise<Answer> {
   const { index, prompts } = ctx;
   const t0 = performance.now();
   const k = options.k ?? 10;
-  const language = detectLanguage(question);
+  const language = detectLanguage(asked);
+  // Typos ("hardlopn", "parcetamol") are corrected against the corpus and lexicon vocabulary first; every
+  // later step sees the corrected question.
+  const question = correctQuestion(index, ctx.ranker, asked);
   const redFlags = detectRedFlags(question);
-  const history = options.history ?? [];
+  const history = (options.history ?? []).map((t) => ({ ...t, question: correctQuestion(index, ctx.ranker, t.question) }));
   const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;
   // "Waarom?", "Hoe dan?": no content words of its own, it asks about the previous answer.
@@ -62,7 +65,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const intent = { ...detectIntent(query), ...detectIntent(question) };
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
 
-  const injection = detectInjection(question);
+  const injection = detectInjection(asked) || detectInjection(question);
   const passages = injection ? [] : await doRetrieve(query, k);
   const flagPassages = redFlags.length > 0 ? await retrieve(index, RED_FLAG_QUERY, { k: 4 }) : [];
   const retrieveMs = performance.now() - t0;
