@@ -1,6 +1,8 @@
 // Compiles src/ to dist/ only when dist/ is missing or older than what it is built from, so a second
 // `npm start` does not pay for `tsc` (7–18 s on a small machine) when nothing changed.
 // Usable as a module (`await buildIfStale()`) and as a script (`node scripts/build-if-stale.mjs [--force]`).
+import console from 'node:console';
+import process from 'node:process';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

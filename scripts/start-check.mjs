@@ -2,6 +2,10 @@
 // GET /healthz answers 200, then sends SIGTERM (or SIGINT with --sigint) to the npm process and checks that
 // no process of the process group is left (no orphaned server). Exits non-zero on any failure.
 // usage: node scripts/start-check.mjs [--sigint] [--timeout-s 300]
+import console from 'node:console';
+import { performance } from 'node:perf_hooks';
+import process from 'node:process';
+import { setTimeout } from 'node:timers';
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -40,7 +44,7 @@ const groupPids = () => {
 let ready = false;
 while (performance.now() - t0 < timeoutMs) {
   try {
-    if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) {
+    if ((await globalThis.fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) {
       ready = true;
       break;
     }

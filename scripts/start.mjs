@@ -2,6 +2,9 @@
 // starts this file with `exec node …`, so the shell npm spawns is replaced by this process and the SIGINT or
 // SIGTERM npm forwards reaches the server itself (without `exec`, dash dies on SIGTERM and the server is
 // left running as an orphan). Arguments after `--` go to `rugwijs serve`.
+import console from 'node:console';
+import process from 'node:process';
+import { setInterval } from 'node:timers';
 import { buildIfStale } from './build-if-stale.mjs';
 
 try {
