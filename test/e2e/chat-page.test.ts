@@ -151,6 +151,7 @@ describe('chat page — the answer', () => {
   it.each(WIDTHS)('at %s the bottom line stands out with its source; the rest is collapsed', async (label, size) => {
     const { page, problems } = await openPage(size);
     await askAndWait(page, QUESTION, 0);
+    if (label === '375 px') await shoot(page, 'answer-375.png');
     const answer = await ask(engine, { question: QUESTION });
     const bottom = page.locator('.answer .bottom-line');
     expect(await bottom.isVisible()).toBe(true);
@@ -173,7 +174,11 @@ describe('chat page — the answer', () => {
     await more.locator('summary').click();
     // Nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
-    if (label === '375 px') await shoot(page, 'answer-375.png');
+    if (label === '375 px') {
+      await more.locator('summary').click();
+      await more.scrollIntoViewIfNeeded();
+      await shoot(page, 'answer-375-more.png');
+    }
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -206,13 +211,14 @@ describe('chat page — the answer', () => {
     expect(await more.getByText('Een tweede zin.').isVisible()).toBe(true);
     const item = more.locator('.more-evidence li');
     expect(await item.count()).toBe(1);
-    expect(await item.locator('.citation-quote').innerText()).toBe(extra.quote);
+    const squash = (t: string | undefined): string => (t ?? '').replace(/\s+/g, ' ').trim();
+    expect(squash(await item.locator('.citation-quote').innerText())).toBe(squash(extra.quote));
     expect(await item.locator('.strength').innerText()).toBe('zeer onzeker bewijs');
     expect(await item.locator('.source-label').innerText()).toBe(b.label);
     // A moreEvidence entry opens its source too, quote highlighted.
     await item.locator('.source-label').click();
     await page.locator('#source-text mark').waitFor();
-    expect(await page.locator('#source-text mark').innerText()).toBe(extra.quote);
+    expect(squash(await page.locator('#source-text mark').innerText())).toBe(squash(extra.quote));
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -273,6 +279,8 @@ describe('chat page — the source panel', () => {
     if (!deepest) throw new Error('no citation');
     const marker = page.locator(`.answer button.cite`, { hasText: `[${deepest.n}]` }).first();
     if ((await marker.count()) === 0 || !(await marker.isVisible())) await page.locator('details.more summary').click();
+    // Playwright scrolls a target into view before clicking: do that first, then note where the page is.
+    await marker.scrollIntoViewIfNeeded();
     const scrollBefore = await page.evaluate(() => window.scrollY);
     await marker.click();
     const mark = page.locator('#source-text mark');
@@ -364,14 +372,15 @@ describe('chat page — token, corpus text, follow-ups', () => {
         contentType: 'application/json',
         body: JSON.stringify({
           sources: [
-            { file: 'a.txt', title: 'A', kind: 'guideline', publisher: 'P', authority: 1, label: 'NHG-standaard', chars: 1 },
             { file: 'b.txt', title: 'B', kind: 'news', publisher: 'Q', authority: 4, label: 'nieuwsbericht', chars: 1 },
+            { file: 'a.txt', title: 'A', kind: 'guideline', publisher: 'P', authority: 1, label: 'NHG-standaard', chars: 1 },
           ],
         }),
       }),
     );
     await page.goto(`${running.url}/`);
     await page.waitForFunction(() => /^2 Nederlandstalige bronnen/.test(document.querySelector('#corpus-summary')?.textContent ?? ''));
+    // Labels in order of authority, whatever the order the server lists them in.
     expect(await page.locator('#corpus-summary').innerText()).toBe('2 Nederlandstalige bronnen (NHG-standaard, nieuwsbericht)');
     await page.close();
   });

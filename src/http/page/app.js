@@ -123,7 +123,8 @@
     } finally {
       state.busy = false;
       askButton.disabled = false;
-      input.focus();
+      // While the token prompt is open, focus stays in it.
+      if (tokenRow.hidden) input.focus();
     }
   }
 
@@ -500,6 +501,8 @@
       }
       const body = await res.json();
       state.catalog = new Map(body.sources.map((s) => [s.file, s]));
+      // Most authoritative first (guideline before evidence summary before news).
+      body.sources.sort((a, b) => (a.authority || 9) - (b.authority || 9));
       const n = body.sources.length;
       const kinds = [...new Set(body.sources.map((s) => s.label || KIND_LABELS[s.kind] || s.kind))];
       corpusSummary.textContent =
