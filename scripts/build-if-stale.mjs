@@ -50,7 +50,10 @@ export function buildIfStale({ force = false, log = (line) => process.stderr.wri
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   for (const args of [[tsc, '-p', 'tsconfig.build.json'], [path.join(ROOT, 'scripts', 'copy-assets.mjs')]]) {
     const run = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-    if (run.status !== 0) throw new Error(`build failed: node ${args.map((a) => path.relative(ROOT, a) || a).join(' ')} exited ${run.status ?? run.signal}`);
+    if (run.status !== 0)
+      throw new Error(
+        `build failed: node ${args.map((a) => path.relative(ROOT, a) || a).join(' ')} exited ${run.status ?? run.signal}`,
+      );
   }
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
   log(`rugwijs: compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -54,7 +54,9 @@ while (performance.now() - t0 < timeoutMs) {
   await new Promise((r) => setTimeout(r, 50));
 }
 const readyMs = performance.now() - t0;
-console.log(ready ? `healthy ${(readyMs / 1000).toFixed(2)} s after spawning npm start` : 'not healthy in time');
+console.log(
+  ready ? `healthy ${(readyMs / 1000).toFixed(2)} s after spawning npm start` : 'not healthy in time',
+);
 console.log(`processes before ${signal}:\n${groupPids()}`);
 
 process.kill(npm.pid, signal);
@@ -66,7 +68,9 @@ while (left && performance.now() - t1 < 12_000) {
   await new Promise((r) => setTimeout(r, 100));
   left = groupPids();
 }
-console.log(`npm exited (code ${code}, signal ${sig}) ${((performance.now() - t1) / 1000).toFixed(2)} s after ${signal}`);
+console.log(
+  `npm exited (code ${code}, signal ${sig}) ${((performance.now() - t1) / 1000).toFixed(2)} s after ${signal}`,
+);
 console.log(left ? `LEFT RUNNING:\n${left}` : 'no process of npm start left running');
 if (left) {
   try {

@@ -3,7 +3,12 @@ import { renderReportHtml } from '../../src/eval/report-html.js';
 import type { PerQuestionRow, Report } from '../../src/eval/metrics.js';
 
 /** Layout of eval/report.html: summary first, failing questions collapsed and filterable without scripts. */
-function row(id: string, category: PerQuestionRow['category'], failed: string[], split?: string): PerQuestionRow {
+function row(
+  id: string,
+  category: PerQuestionRow['category'],
+  failed: string[],
+  split?: string,
+): PerQuestionRow {
   return {
     id,
     question: `Vraag ${id}?`,
@@ -73,7 +78,9 @@ describe('renderReportHtml — layout', () => {
   });
 
   it('offers no split filter when no row has a split (older report.json)', () => {
-    const plain = renderReportHtml(report(rows.map(({ ...r }) => ({ ...r, split: undefined }) as PerQuestionRow)));
+    const plain = renderReportHtml(
+      report(rows.map(({ ...r }) => ({ ...r, split: undefined }) as PerQuestionRow)),
+    );
     expect(plain).not.toContain('name="f-split"');
     expect(plain).toContain('name="f-cat"');
   });

@@ -28,7 +28,19 @@ const base: Answer = {
 
 describe('answerEvents — moreEvidence', () => {
   it('meta carries moreEvidence when the answer has some', () => {
-    const more = [{ chunkId: 'b#2', file: 'b.txt', title: 'Duiding', kind: 'evidence-summary' as const, section: 'Besluit', quote: 'Wandelen helpt matig.', start: 5, end: 26, strength: 'matig bewijs' }];
+    const more = [
+      {
+        chunkId: 'b#2',
+        file: 'b.txt',
+        title: 'Duiding',
+        kind: 'evidence-summary' as const,
+        section: 'Besluit',
+        quote: 'Wandelen helpt matig.',
+        start: 5,
+        end: 26,
+        strength: 'matig bewijs',
+      },
+    ];
     const meta = answerEvents({ ...base, moreEvidence: more })[0];
     expect(meta?.event).toBe('meta');
     expect((meta?.data as { moreEvidence?: unknown }).moreEvidence).toEqual(more);
