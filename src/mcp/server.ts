@@ -41,12 +41,15 @@ const KIND_NAMES: Record<SourceInfo['kind'], [string, string]> = {
   news: ['news item', 'news items'],
 };
 
+/** What the instructions need of a source: from the loaded index or straight from the corpus metadata. */
+export type InstructionSource = Pick<SourceInfo, 'kind' | 'label' | 'authority'>;
+
 /**
  * The server `instructions`, generated from the loaded corpus (how many documents of which kind, and their
  * labels) so they stay true when a practice adds or removes documents — nothing here names a document.
  */
-export function buildInstructions(sources: readonly SourceInfo[]): string {
-  const byKind = new Map<SourceInfo['kind'], SourceInfo[]>();
+export function buildInstructions(sources: readonly InstructionSource[]): string {
+  const byKind = new Map<SourceInfo['kind'], InstructionSource[]>();
   for (const s of [...sources].sort((a, b) => a.authority - b.authority || a.label.localeCompare(b.label))) {
     byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s]);
   }
@@ -55,8 +58,10 @@ export function buildInstructions(sources: readonly SourceInfo[]): string {
     return `${list.length === 1 ? `1 ${one}` : `${list.length} ${many}`} (${list.map((s) => s.label).join('; ')})`;
   });
   const count = sources.length === 1 ? '1 Dutch document' : `${sources.length} Dutch documents`;
+  // Without the list (the index is still loading and none was given) say what holds for any corpus.
+  const scope = sources.length === 0 ? 'its Dutch source documents only' : `${count} only: ${parts.join(', ')}`;
   return (
-    `rugwijs answers questions about low back pain (lage rugpijn) from ${count} only: ${parts.join(', ')}. ` +
+    `rugwijs answers questions about low back pain (lage rugpijn) from ${scope}. ` +
     'Use answer_question for a cited answer (every sentence carries [n] markers; citations quote the source verbatim ' +
     'with offsets into the original text, and each cited source comes as a resource_link), search_passages to see raw ' +
     'passages, get_source or the rugwijs://sources/{file} resources for a whole document. When the answer is refused ' +
@@ -73,11 +78,23 @@ const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
  * HTTP API, so both adapters answer identically. Tool failures become `isError` results with a clear message.
  * @param logger receives unexpected (non-AppError) failures; optional.
  */
-export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
+export function createMcpServer(
+  engineOrPromise: Engine | Promise<Engine>,
+  logger?: Logger,
+  options: { instructions?: string } = {},
+): McpServer {
+  // A promise lets a transport connect before the index is loaded (so load/rebuild notices reach the
+  // client as log messages); every handler then waits for it. Its instructions must come with it.
+  const ready = Promise.resolve(engineOrPromise);
+  const instructions =
+    options.instructions ??
+    (engineOrPromise instanceof Promise
+      ? buildInstructions([])
+      : buildInstructions(listSources(engineOrPromise)));
   const server = new McpServer(
     { name: 'rugwijs', version: SERVER_VERSION },
     // logging: the client may set a level (logging/setLevel); notices go out as notifications/message.
-    { instructions: buildInstructions(listSources(engine)), capabilities: { logging: {} } },
+    { instructions, capabilities: { logging: {} } },
   );
   // Tool failures and anything else logged for this server also reach the client as log notifications.
   const log = logger ? mcpLogger(server, logger) : undefined;
@@ -94,6 +111,7 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
     },
     (args) =>
       runTool(log, async () => {
+        const engine = await ready;
         const result = await search(engine, validate(SearchInputSchema, args));
         return { content: [{ type: 'text', text: formatSearch(result) }], structuredContent: result };
       }),
@@ -113,6 +131,7 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
     },
     (args, extra) =>
       runTool(log, async () => {
+        const engine = await ready;
         const answer = await ask(engine, validate(AskInputSchema, args));
         await sendLog(server, 'debug', { event: 'answer', composer: answer.composer, citations: answer.citations.length, ...answer.timings }, extra.sessionId);
         if (answer.refused) await sendLog(server, 'notice', { event: 'refused', reason: answer.refusalReason ?? 'unknown' }, extra.sessionId);
@@ -135,21 +154,21 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
       annotations: READ_ONLY,
     },
     (args) =>
-      runTool(log, () => {
-        const detail = getSource(engine, validate(SourceFileSchema, args).file);
+      runTool(log, async () => {
+        const detail = getSource(await ready, validate(SourceFileSchema, args).file);
         const header = `${detail.title} — ${detail.publisher} (${detail.kind}${detail.date ? `, ${detail.date}` : ''}) [${detail.file}]`;
-        return Promise.resolve({
+        return {
           content: [{ type: 'text', text: `${header}\n\n${detail.text}` }],
           structuredContent: detail,
-        });
+        };
       }),
   );
 
   server.registerResource(
     'source',
     new ResourceTemplate(`${SOURCE_URI_PREFIX}{file}`, {
-      list: () => ({
-        resources: listSources(engine).map((s) => ({
+      list: async () => ({
+        resources: listSources(await ready).map((s) => ({
           uri: `${SOURCE_URI_PREFIX}${s.file}`,
           name: s.file,
           title: s.title,
@@ -158,14 +177,15 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
         })),
       }),
       complete: {
-        file: (value) =>
-          listSources(engine)
+        file: async (value) =>
+          listSources(await ready)
             .map((s) => s.file)
             .filter((f) => f.startsWith(value)),
       },
     }),
     { title: 'Source document', description: 'Original text of a corpus document.', mimeType: 'text/plain' },
-    (uri, variables) => {
+    async (uri, variables) => {
+      const engine = await ready;
       const file = typeof variables.file === 'string' ? variables.file : '';
       // A URI that names no corpus document gets the SDK's own "Resource … not found" error (the same code
       // it uses for a URI no template matches), not an internal error.
@@ -186,7 +206,7 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
       argsSchema: { question: AskInputSchema.shape.question },
     },
     async ({ question }): Promise<GetPromptResult> => {
-      const { results } = await search(engine, { query: question, k: 4 });
+      const { results } = await search(await ready, { query: question, k: 4 });
       const passages = results
         .map((r, i) => `[${i + 1}] ${r.title}${r.section ? ` — ${r.section}` : ''} (${r.file})\n${r.text}`)
         .join('\n\n');

@@ -281,13 +281,13 @@ describe('MCP instructions', () => {
 
   it('follow the corpus: another set of sources gives other counts and labels', () => {
     const one = buildInstructions([
-      { file: 'a.txt', title: 'A', kind: 'guideline', publisher: 'P', authority: 1, label: 'de richtlijn van P', chars: 10 },
+      { kind: 'guideline', authority: 1, label: 'de richtlijn van P' },
     ]);
     expect(one).toContain('from 1 Dutch document only: 1 guideline (de richtlijn van P)');
     const three = buildInstructions([
-      { file: 'a.txt', title: 'A', kind: 'news', publisher: 'P', authority: 4, label: 'krant', chars: 1 },
-      { file: 'b.txt', title: 'B', kind: 'evidence-summary', publisher: 'Q', authority: 2, label: 'duiding 1', chars: 1 },
-      { file: 'c.txt', title: 'C', kind: 'evidence-summary', publisher: 'Q', authority: 2, label: 'duiding 2', chars: 1 },
+      { kind: 'news', authority: 4, label: 'krant' },
+      { kind: 'evidence-summary', authority: 2, label: 'duiding 1' },
+      { kind: 'evidence-summary', authority: 2, label: 'duiding 2' },
     ]);
     expect(three).toContain('3 Dutch documents only: 2 evidence summaries (duiding 1; duiding 2), 1 news item (krant)');
   });
