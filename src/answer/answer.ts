@@ -9,7 +9,7 @@ import { chooseSentences } from './offline.js';
 import { composeExtractive } from './extractive.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
-import { detectRedFlags, type RedFlag, type RedFlagId } from './red-flags.js';
+import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
 import { detectInjection } from './injection.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
@@ -36,9 +36,6 @@ export interface AnswerOptions {
   retriever?: (query: string, k: number) => Promise<RetrievedChunk[]>;
 }
 
-/** Generic retrieval query for what the corpus says about red flags and referral (domain vocabulary, not a question). */
-const RED_FLAG_QUERY = 'rode vlaggen alarmsignalen uitsluiten ernstige oorzaak doorverwijzen krachtverlies chirurg cauda equina';
-
 /**
  * Answers a low-back-pain question from the corpus only. Every sentence of the answer cites a verbatim
  * quote (`original.slice(start, end) === quote`); when the corpus does not answer, `refused` is true.
@@ -59,7 +56,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
 
   const injection = detectInjection(question);
   const passages = injection ? [] : await doRetrieve(query, k);
-  const flagPassages = redFlags.length > 0 ? await retrieve(index, RED_FLAG_QUERY, { k: 4 }) : [];
+  const flagPassages = redFlags.length > 0 ? await retrieve(index, redFlagReferralQuery(redFlags), { k: 4 }) : [];
   const retrieveMs = performance.now() - t0;
   const t1 = performance.now();
 
@@ -71,7 +68,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const builder = new AnswerBuilder();
   if (redFlags.length > 0) {
     builder.frame(redFlagNotice(prompts, language, redFlags));
-    const hints = redFlags.map((f) => RED_FLAG_CORPUS_TERMS[f.id]).join(' ');
+    const hints = redFlags.map((f) => f.referral).join(' ');
     const flagTerms = weighQuestion(index.analyzer, index.bm25, `${query} ${hints}`);
     for (const s of redFlagSentences(index, flagPassages, passages, flagTerms, ctx.sentences)) builder.sentence(s.text, s);
   }
@@ -116,20 +113,6 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
 /** Sentences that speak about red flags, serious causes or referral. */
 const RED_FLAG_SENTENCE =
   /rode vlag|alarm|ernstigere oorzaak|ernstige (aandoening|oorzaak|pathologie)|uitsluiten|doorverwij|verwezen|rugchirurg|krachtverlies|verlies van spierkracht|cauda|breuk|tumor|ontstekingsziekte/i;
-
-/**
- * The corpus's words for what each red flag points to (the guideline names serious causes, not symptoms):
- * they steer which red-flag sentences are quoted, never what the notice says.
- */
-const RED_FLAG_CORPUS_TERMS: Record<RedFlagId, string> = {
-  'cauda-equina': 'rode vlaggen uitsluiten ernstig',
-  'progressive-weakness': 'verlies van spierkracht doorverwezen rugchirurg',
-  fever: 'ernstigere oorzaak ontstekingsziekte rode vlaggen',
-  'cancer-history': 'ernstigere oorzaak tumor rode vlaggen',
-  trauma: 'ernstigere oorzaak breuk rode vlaggen',
-  'weight-loss': 'ernstigere oorzaak tumor rode vlaggen',
-  'night-pain': 'ernstigere oorzaak tumor ontstekingsziekte rode vlaggen',
-};
 
 /**
  * What the corpus says about red flags and referral, most relevant to this question first: sentences of the
