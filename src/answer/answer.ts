@@ -11,7 +11,8 @@ import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.j
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
-import { detectInjection } from './injection.js';
+import { detectInjection, screenHistory } from './injection.js';
+import { normalize } from '../understand/normalize.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
 import { framePhrases, redFlagNotice, refusalText, type Prompts } from './prompts.js';
 import { verifySentences } from './verify.js';
@@ -45,16 +46,20 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const { index, prompts } = ctx;
   const t0 = performance.now();
   const k = options.k ?? 10;
-  const language = detectLanguage(question);
-  const redFlags = detectRedFlags(question);
-  const history = options.history ?? [];
-  const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
+  // One normalisation before every check (src/understand/normalize.ts); the checks read its plain text.
+  const normalized = normalize(question);
+  const asked = normalized.plain || question;
+  const language = detectLanguage(asked);
+  const redFlags = detectRedFlags(normalized);
+  // History turns carrying an injection never reach follow-up resolution or the LLM.
+  const history = screenHistory(options.history ?? []);
+  const followUp = resolveFollowUp(asked, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;
   // Intent from the question as asked, population and named source from the resolved follow-up too.
-  const intent = { ...detectIntent(query), ...detectIntent(question) };
+  const intent = { ...detectIntent(query), ...detectIntent(asked) };
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
 
-  const injection = detectInjection(question);
+  const injection = detectInjection(normalized);
   const passages = injection ? [] : await doRetrieve(query, k);
   const flagPassages = redFlags.length > 0 ? await retrieve(index, redFlagReferralQuery(redFlags), { k: 4 }) : [];
   const retrieveMs = performance.now() - t0;
@@ -77,7 +82,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   if (refusal === undefined) {
     const llmDone =
       ctx.config.llmBaseUrl && !options.extractiveOnly
-        ? await tryLlm(ctx, question, language, passages, history, builder)
+        ? await tryLlm(ctx, asked, language, passages, history, builder)
         : false;
     if (llmDone) composer = 'llm';
     else {

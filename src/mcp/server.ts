@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
 import { ask, getSource, listSources, search, type Engine } from '../engine.js';
-import { isAppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
+import { detectInjection } from '../answer/injection.js';
 import type { Logger } from '../logger.js';
 import {
   AnswerSchema,
@@ -136,6 +137,8 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
       argsSchema: { question: AskInputSchema.shape.question },
     },
     async ({ question }): Promise<GetPromptResult> => {
+      // The prompt text goes to the client's model as is: screen it like every other input (issue 10).
+      if (detectInjection(question)) throw new AppError('validation_error', 'question: contains instructions to the system');
       const { results } = await search(engine, { query: question, k: 4 });
       const passages = results
         .map((r, i) => `[${i + 1}] ${r.title}${r.section ? ` — ${r.section}` : ''} (${r.file})\n${r.text}`)
