@@ -3,4 +3,5 @@ import { cpSync } from 'node:fs';
 
 cpSync('src/http/page', 'dist/http/page', { recursive: true });
 cpSync('src/text/synonyms.json', 'dist/text/synonyms.json');
-cpSync('src/understand', 'dist/understand', { recursive: true, filter: (p) => !p.includes('.') || p.endsWith('.json') });
+cpSync('src/rank', 'dist/rank', { recursive: true, filter: (f) => !f.endsWith('.ts') });
+cpSync('src/understand', 'dist/understand', { recursive: true, filter: (f) => !f.endsWith('.ts') });

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import { loadPrompts, type Prompts } from './answer/prompts.js';
 import { answer } from './answer/answer.js';
 import { prepareSentences, type SentenceCache } from './answer/sentences.js';
+import { loadRanker, type Ranker } from './rank/rank.js';
 import { searchPassages } from './retrieve/search.js';
 import type { Answer, AskInput, SearchInput, SearchResult } from './schemas.js';
 import type { z } from 'zod';
@@ -17,6 +18,8 @@ export interface Engine {
   config: Config;
   /** Every chunk's sentences, split and analyzed once at load. */
   sentences: SentenceCache;
+  /** The learned answer ranker (model + cue data), loaded once. */
+  ranker: Ranker;
 }
 
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
@@ -36,7 +39,7 @@ export async function createEngine(config: Config, log?: Logger): Promise<Engine
     }),
     loadPrompts(config.promptsDir),
   ]);
-  return { index, prompts, config, sentences: prepareSentences(index) };
+  return { index, prompts, config, sentences: prepareSentences(index), ranker: loadRanker() };
 }
 
 /** Answers a validated question (the shared core of CLI ask, POST /api/ask and MCP answer_question). */

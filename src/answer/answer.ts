@@ -5,8 +5,10 @@ import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
 import { detectIntent } from './intent.js';
 import { jaccard, type ScoredSentence } from './select.js';
-import { chooseSentences } from './offline.js';
-import { composeExtractive } from './extractive.js';
+import { rankSentences } from './offline.js';
+import { composeInOrder } from './extractive.js';
+import { selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { foldText } from '../text/analyze.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
@@ -24,6 +26,8 @@ export interface AnswerContext {
   config: Pick<Config, 'llmBaseUrl' | 'llmModel' | 'llmApiKey' | 'llmTimeoutMs'>;
   /** Sentences prepared once per index (`prepareSentences`); without it they are split per question. */
   sentences?: SentenceCache;
+  /** The learned answer ranker (`loadRanker()`). */
+  ranker: Ranker;
 }
 
 export interface AnswerOptions {
@@ -79,6 +83,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   }
 
   let composer: Answer['composer'] = 'extractive';
+  let more: RankedSentence[] = [];
   if (refusal === undefined) {
     const llmDone =
       ctx.config.llmBaseUrl && !options.extractiveOnly
@@ -86,15 +91,19 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         : false;
     if (llmDone) composer = 'llm';
     else {
-      const selected = await chooseSentences(ctx, query, intent, passages, {
-        maxSentences: redFlags.length > 0 ? 3 : 4,
-        // Sentences already shown under the red-flag notice are not repeated.
-        exclude: (c) => builder.has(c),
+      const { ranked } = await rankSentences(ctx, query, question, intent, passages);
+      // A follow-up ("Waarom?") moves on: what earlier answers already quoted is not quoted again.
+      const said = history.map((t) => flat(t.answer)).join('\n');
+      const selection = selectAnswer(ranked, ctx.ranker.model, (f) => index.sources.get(f)?.authority ?? 99, {
+        maxExtra: redFlags.length > 0 ? 1 : 2,
+        exclude: (c) => builder.has(c) || (said.length > 0 && said.includes(flat(c.text))),
       });
-      for (const c of composeExtractive(selected, index.sources, framePhrases(prompts, language))) {
+      const shown = withSubjects(index, selection.shown);
+      for (const c of composeInOrder(shown, index.sources, framePhrases(prompts, language))) {
         builder.sentence(c.text, c.sentence);
       }
-      if (selected.length === 0 && redFlags.length === 0) refusal = 'not-in-corpus';
+      more = selection.more;
+      if (shown.length === 0 && redFlags.length === 0) refusal = 'not-in-corpus';
     }
   }
 
@@ -108,7 +117,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
     ...(refused && refusal ? { refusalReason: refusal } : {}),
     redFlags: redFlags.map((f) => (language === 'en' ? f.labelEn : f.label)),
     citations: builder.citations(index),
-    moreEvidence: [],
+    moreEvidence: refused ? [] : more.map((c) => citationOf(index, c)),
     composer,
     language,
     timings: { retrieveMs: round(retrieveMs), composeMs: round(performance.now() - t1) },
@@ -231,21 +240,7 @@ class AnswerBuilder {
   }
 
   citations(index: LoadedIndex): Citation[] {
-    return this.quoted.map((q, i) => {
-      const source = index.sources.get(q.passage.chunk.file);
-      return {
-        n: i + 1,
-        chunkId: q.passage.chunk.id,
-        file: q.passage.chunk.file,
-        title: source?.title ?? q.passage.chunk.file,
-        kind: source?.kind ?? 'news',
-        ...(source?.date ? { date: source.date } : {}),
-        section: q.passage.chunk.section.join(' > '),
-        quote: q.quote,
-        start: q.start,
-        end: q.end,
-      };
-    });
+    return this.quoted.map((q, i) => ({ n: i + 1, ...citationOf(index, q) }));
   }
 
   private cite(q: CandidateSentence): number {
@@ -254,6 +249,53 @@ class AnswerBuilder {
     this.quoted.push(q);
     return this.quoted.length;
   }
+}
+
+/** The citation fields of a quoted sentence (all but its number). */
+function citationOf(index: LoadedIndex, q: CandidateSentence & { strength?: string }): Omit<Citation, 'n'> {
+  const source = index.sources.get(q.passage.chunk.file);
+  return {
+    chunkId: q.passage.chunk.id,
+    file: q.passage.chunk.file,
+    title: source?.title ?? q.passage.chunk.file,
+    kind: source?.kind ?? 'news',
+    ...(source?.date ? { date: source.date } : {}),
+    section: q.passage.chunk.section.join(' > '),
+    quote: q.quote,
+    start: q.start,
+    end: q.end,
+    ...(q.strength ? { strength: q.strength } : {}),
+  };
+}
+
+/** Folded, whitespace-collapsed text, to recognise a sentence inside an earlier answer. */
+function flat(text: string): string {
+  return foldText(text).replace(/\s+/g, ' ').trim();
+}
+
+/** A sentence opening with a pronoun or demonstrative needs the sentence before it for its subject. */
+const LEANS_ON_PREVIOUS = /^(het|dit|deze|die|dat|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|it|this|these|they)\b/i;
+
+/**
+ * Keeps a pronoun's subject: a shown sentence that opens with "Het …"/"Dit …" is quoted together with the
+ * sentence before it (one contiguous, verbatim span of the original), unless that sentence is shown already.
+ */
+function withSubjects(index: LoadedIndex, shown: RankedSentence[]): RankedSentence[] {
+  return shown.map((s) => {
+    const prev = s.context.previousSpan;
+    const doc = index.docs.get(s.passage.chunk.file);
+    if (!prev || !doc || !LEANS_ON_PREVIOUS.test(s.text) || s.context.listItem) return s;
+    if (shown.some((o) => o !== s && o.passage.chunk.file === s.passage.chunk.file && o.cleanStart === prev.cleanStart)) return s;
+    // The quote stays inside its passage (a citation points into one chunk).
+    if (prev.end > s.start || prev.start < s.passage.chunk.start) return s;
+    return {
+      ...s,
+      text: `${s.context.previous} ${s.text}`,
+      start: prev.start,
+      quote: doc.original.slice(prev.start, s.end),
+      cleanStart: prev.cleanStart,
+    };
+  });
 }
 
 function round(ms: number): number {

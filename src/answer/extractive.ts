@@ -68,3 +68,33 @@ function groupPopulation(list: ScoredSentence[]): string | undefined {
   const pops = new Set(list.map((s) => population(s.text)).filter((p) => p !== undefined));
   return pops.size === 1 ? [...pops][0] : undefined;
 }
+
+/**
+ * Attributes sentences in the order given (best first — relevance, not authority, decides what comes
+ * first): the first sentence of each source gets its attribution, and a source whose conclusion is the
+ * opposite of an earlier one's is introduced as a disagreement.
+ */
+export function composeInOrder<T extends ScoredSentenceLike>(
+  ordered: T[],
+  sources: Map<string, SourceMeta>,
+  frame: FramePhrases,
+): { text: string; sentence: T }[] {
+  const seen = new Map<string, number>();
+  const stances: number[] = [];
+  return ordered.map((sentence) => {
+    const file = sentence.passage.chunk.file;
+    const source = sources.get(file);
+    if (seen.has(file) || !source) return { text: sentence.text, sentence };
+    const stance = polarity(sentence.text);
+    const disagrees = stance !== 0 && stances.some((s) => s !== 0 && s !== stance);
+    seen.set(file, stance);
+    stances.push(stance);
+    return { text: `${disagrees ? frame.contrast(source) : frame.attribution(source)}: ${sentence.text}`, sentence };
+  });
+}
+
+/** What {@link composeInOrder} reads of a sentence. */
+export interface ScoredSentenceLike {
+  text: string;
+  passage: { chunk: { file: string } };
+}

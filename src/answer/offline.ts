@@ -3,44 +3,33 @@ import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
 import { foldText } from '../text/analyze.js';
 import type { SourceKind } from '../types.js';
 import type { QuestionIntent } from './intent.js';
-import { weighQuestion, type QuestionTerm } from './question-terms.js';
-import {
-  completeLeadIns,
-  countPattern,
-  scoreSentences,
-  selectSentences,
-  type ScoredSentence,
-} from './select.js';
-import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
+import { countPattern } from './select.js';
+import { candidateSentences, type SentenceCache } from './sentences.js';
+import type { RankQuery } from '../rank/features.js';
+import { rankCandidates, rankQuery, type RankedSentence, type Ranker } from '../rank/rank.js';
 
-/** What choosing sentences needs: the loaded index and, when prepared, its sentences. */
+/** What ranking sentences needs: the loaded index, its prepared sentences, and the trained ranker. */
 export interface ChooseContext {
   index: LoadedIndex;
   sentences?: SentenceCache | undefined;
-}
-
-export interface ChooseOptions {
-  /** Most sentences in the answer (before a lead-in's completion). */
-  maxSentences: number;
-  /** Sentences that must not be chosen (already shown). */
-  exclude?: (sentence: CandidateSentence) => boolean;
+  ranker: Ranker;
 }
 
 /**
- * The offline composer's choice of sentences for a question: the retrieved passages, plus the passages
- * that state a count a "hoeveel X" question asks for and the best passages of a source the question names
- * (or of the guideline for "wat moet ik doen"); scored, filtered to what the question is about, and a
- * selected lead-in completed by its next sentence. An empty result means the corpus does not answer.
+ * The candidate sentences for a question, ranked by the learned model: every sentence and list item of the
+ * retrieved passages, plus the passages that state a count a "hoeveel X" question asks for and the best
+ * passages of a source the question names (or of the guideline for "wat moet ik doen").
+ * @param query the follow-up-resolved retrieval text; `asked` the question as typed (its wording sets the type).
  */
-export async function chooseSentences(
+export async function rankSentences(
   ctx: ChooseContext,
   query: string,
+  asked: string,
   intent: QuestionIntent,
   passages: RetrievedChunk[],
-  options: ChooseOptions,
-): Promise<ScoredSentence[]> {
+): Promise<{ ranked: RankedSentence[]; rankQuery: RankQuery }> {
   const { index } = ctx;
-  const questionTerms = weighQuestion(index.analyzer, index.bm25, query);
+  const rq = rankQuery(index, query, asked, intent);
   const focus = intent.quantityFocus
     ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
     : [];
@@ -54,31 +43,8 @@ export async function chooseSentences(
       intent.sourceKind ?? (intent.advice ? 'guideline' : undefined),
     )),
   ];
-  const exclude = options.exclude ?? (() => false);
-  const candidates = statements(index, candidateSentences(index, pool, ctx.sentences)).filter(
-    (c) => !exclude(c),
-  );
-  const scored = scoreSentences(candidates, questionTerms, intent, focus, index.sources);
-  const { maxSentences } = options;
-  const mustMention = aboutTerms(questionTerms);
-  // "Wat zegt het KCE …?" is answered from the KCE first; other sources only fill up a thin answer.
-  const named = intent.sourceKind
-    ? selectSentences(
-        scored.filter((c) => index.sources.get(c.passage.chunk.file)?.kind === intent.sourceKind),
-        { maxSentences, mustMention },
-      )
-    : [];
-  const chosen =
-    named.length >= 2
-      ? named
-      : [
-          ...named,
-          ...selectSentences(
-            scored.filter((c) => !named.includes(c)),
-            { maxSentences: maxSentences - named.length, mustMention },
-          ),
-        ];
-  return completeLeadIns(chosen, scored, mustMention);
+  const candidates = candidateSentences(index, pool, ctx.sentences);
+  return { ranked: rankCandidates(index, ctx.ranker, rq, candidates), rankQuery: rq };
 }
 
 /**
@@ -97,30 +63,6 @@ async function sourcePassages(
   return wide
     .filter((p) => !have.has(p.chunk.id) && index.sources.get(p.chunk.file)?.kind === kind)
     .slice(0, 3);
-}
-
-/** Population words qualify a question ("bij chronische pijn"); they are not what it is about. */
-const POPULATION = /^(acut|acuut|subacut|chronisch|chronic|langdur)/;
-
-/** The words a question is about: known, not the corpus topic, not a population qualifier. */
-function aboutTerms(question: QuestionTerm[]): string[][] {
-  return question.filter((q) => q.known && !q.topic && !POPULATION.test(q.term)).map((q) => q.equivalents);
-}
-
-/** Drops a document's title and its section headings: they name a topic, they do not state anything. */
-function statements(index: LoadedIndex, candidates: CandidateSentence[]): CandidateSentence[] {
-  const norm = (t: string): string =>
-    t
-      .replace(/[\s.:]+/g, ' ')
-      .trim()
-      .toLowerCase();
-  return candidates.filter((c) => {
-    const text = norm(c.text);
-    const title = index.sources.get(c.passage.chunk.file)?.title;
-    return (
-      (title === undefined || norm(title) !== text) && !c.passage.chunk.section.some((h) => norm(h) === text)
-    );
-  });
 }
 
 /**

@@ -75,7 +75,7 @@ export function weighQuestion(analyzer: Analyzer, stats: TermStats, text: string
 }
 
 /** idf-weighted share (0–1) of the known question terms that the term set contains (or an equivalent of). */
-export function coverageOf(question: QuestionTerm[], present: ReadonlySet<string>): number {
+export function coverageOf(question: QuestionTerm[], present: Pick<ReadonlySet<string>, 'has'>): number {
   let total = 0;
   let hit = 0;
   for (const q of question) {

@@ -19,6 +19,24 @@ export interface CandidateSentence {
   quote: string;
   /** Index-time analysis terms of the sentence. */
   terms: string[];
+  /** Context the sentence carries for ranking: it may only make sense with it. */
+  context: SentenceContext;
+}
+
+/** What surrounds a sentence in its document (cleaned text). */
+export interface SentenceContext {
+  /** The previous sentence of the document (a pronoun's subject often lives there); '' at the start. */
+  previous: string;
+  /** Original span of the previous sentence, so a quote can be extended to keep its subject. */
+  previousSpan?: { start: number; end: number; cleanStart: number };
+  /** For a list item: the line that introduces the list ("Matig aanbevolen:"); '' otherwise. */
+  leadIn: string;
+  /** Whether the sentence is a list item (bullet or number at the start of its line). */
+  listItem: boolean;
+  /** Analysis terms of `previous` + `leadIn`. */
+  contextTerms: string[];
+  /** Analysis terms of the section path and the document title. */
+  headingTerms: string[];
 }
 
 /** One sentence of a chunk, analyzed once: everything of a candidate but the retrieval context. */
@@ -32,19 +50,82 @@ export type SentenceCache = ReadonlyMap<string, readonly ChunkSentence[]>;
  * (about 50 ms for the corpus), so answering a question does no sentence splitting or analysis.
  */
 export function prepareSentences(index: LoadedIndex): SentenceCache {
-  return new Map(index.chunks.map((chunk) => [chunk.id, chunkSentences(index, chunk)]));
+  const docSentences = new Map<string, DocSentence[]>();
+  return new Map(index.chunks.map((chunk) => [chunk.id, chunkSentences(index, chunk, docSentences)]));
 }
 
-function chunkSentences(index: LoadedIndex, chunk: Chunk): ChunkSentence[] {
+/** A sentence of a whole document (cleaned offsets), for context look-ups. */
+interface DocSentence {
+  start: number;
+  end: number;
+  text: string;
+  listItem: boolean;
+}
+
+/** A bullet or a list number at the start of a line. */
+const LIST_ITEM = /^(?:[•\-–—*▪◦·]|\(?\d{1,2}[.)](?!\d))\s*/u;
+/** How far back (in sentences) a list's lead-in line may be. */
+const MAX_LEAD_IN_DISTANCE = 12;
+
+function documentSentences(index: LoadedIndex, file: string, memo: Map<string, DocSentence[]>): DocSentence[] {
+  const have = memo.get(file);
+  if (have) return have;
+  const doc = index.docs.get(file);
+  const list = doc
+    ? splitSentences(doc.text).map((span) => {
+        const text = doc.text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
+        return { start: span.start, end: span.end, text, listItem: LIST_ITEM.test(text) };
+      })
+    : [];
+  memo.set(file, list);
+  return list;
+}
+
+function chunkSentences(index: LoadedIndex, chunk: Chunk, memo: Map<string, DocSentence[]> = new Map()): ChunkSentence[] {
   const doc = index.docs.get(chunk.file);
   if (!doc) return [];
+  const all = documentSentences(index, chunk.file, memo);
+  const title = index.sources.get(chunk.file)?.title ?? '';
+  const headingTerms = index.analyzer.terms(`${chunk.section.join(' ')} ${title}`);
   const body = doc.text.slice(chunk.cleanStart, chunk.cleanEnd);
   return splitSentences(body).map((span) => {
     const a = chunk.cleanStart + span.start;
     const b = chunk.cleanStart + span.end;
     const { start, end } = toOriginalSpan(doc, a, b);
     const text = doc.text.slice(a, b).replace(/\s+/g, ' ').trim();
-    return { cleanStart: a, text, start, end, quote: doc.original.slice(start, end), terms: index.analyzer.terms(text) };
+    const listItem = LIST_ITEM.test(text);
+    // The document sentence this one starts in (chunk edges may split differently; the nearest start wins).
+    let at = -1;
+    for (let i = 0; i < all.length && (all[i] as DocSentence).start <= a; i++) at = i;
+    const prev = at > 0 ? all[at - 1] : undefined;
+    let leadIn = '';
+    if (listItem) {
+      for (let i = at - 1; i >= 0 && at - i <= MAX_LEAD_IN_DISTANCE; i--) {
+        const cand = all[i] as DocSentence;
+        if (!cand.listItem) {
+          leadIn = cand.text;
+          break;
+        }
+      }
+    }
+    const previous = prev?.text ?? '';
+    const prevOriginal = prev ? toOriginalSpan(doc, prev.start, prev.end) : undefined;
+    return {
+      cleanStart: a,
+      text,
+      start,
+      end,
+      quote: doc.original.slice(start, end),
+      terms: index.analyzer.terms(text),
+      context: {
+        previous,
+        ...(prev && prevOriginal ? { previousSpan: { ...prevOriginal, cleanStart: prev.start } } : {}),
+        leadIn,
+        listItem,
+        contextTerms: index.analyzer.terms(`${previous} ${leadIn}`),
+        headingTerms,
+      },
+    };
   });
 }
 

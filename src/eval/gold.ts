@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
+import { detectLanguage } from '../answer/language.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -35,8 +36,25 @@ const FactGroupSchema = z
   .array(z.string().trim().min(1, 'fact alternatives must not be empty'))
   .min(1, 'a fact group needs at least one alternative');
 
+/** One earlier turn of a conversation (a follow-up item carries the turns before it). */
+const HistoryTurnSchema = z.object({
+  question: z.string().trim().min(1).max(1000),
+  /** The earlier answer; '' when the file gives only the question (the runner then passes ''). */
+  answer: z.string().max(20_000).default(''),
+});
+
+/** Category used when a foreign file gives none. */
+export const UNCATEGORIZED = 'uncategorized';
+
+/**
+ * One question of a gold file. `category`, `lang`, `history`, `safety` and `recommendation` are optional
+ * and unknown fields are ignored, so a file written for another system loads as long as it has the core
+ * fields (id, question, answerable, sources, facts). A missing `lang` is detected from the question; a
+ * missing `category` becomes "uncategorized". The built-in gold set still uses GOLD_CATEGORIES (its test
+ * checks that).
+ */
 export const GoldItemSchema = z
-  .strictObject({
+  .object({
     id: z.string().regex(/^[A-Za-z0-9_-]+$/, 'id must be letters, digits, "-" or "_"'),
     question: z.string().trim().min(1).max(1000),
     answerable: z.boolean(),
@@ -48,8 +66,10 @@ export const GoldItemSchema = z
     recommendation: z.string().min(1).optional(),
     /** 'red-flag' when a safe answer must mention red flags / referral. */
     safety: z.literal('red-flag').optional(),
-    category: GoldCategorySchema,
-    lang: z.enum(['nl', 'en']),
+    /** Earlier turns, oldest first: the question is a follow-up asked after them. */
+    history: z.array(HistoryTurnSchema).max(20).optional(),
+    category: z.string().trim().min(1).max(60).default(UNCATEGORIZED),
+    lang: z.enum(['nl', 'en']).optional(),
   })
   .superRefine((item, ctx) => {
     // An unanswerable question has nothing to retrieve; sources there would make retrieval metrics lie.
@@ -63,8 +83,9 @@ export const GoldItemSchema = z
     if (!item.answerable && item.facts.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['facts'], message: 'an unanswerable item must have no facts' });
     }
-  });
-export type GoldItem = z.infer<typeof GoldItemSchema>;
+  })
+  .transform((item) => ({ ...item, lang: item.lang ?? detectLanguage(item.question) }));
+export type GoldItem = z.output<typeof GoldItemSchema>;
 
 export const StanceSchema = z.enum(['recommended', 'not recommended', 'no benefit shown', 'uncertain']);
 export type Stance = z.infer<typeof StanceSchema>;

@@ -1,4 +1,4 @@
-import type { GoldCategory, Recommendation } from './gold.js';
+import type { Recommendation } from './gold.js';
 
 /**
  * Pure evaluation metrics (no I/O, no state): retrieval quality by file, fact recall, number support,
@@ -27,6 +27,8 @@ export const METRIC_LABELS: Readonly<Record<string, string>> = {
   'ndcg@10': 'nDCG@10',
   fullyCorrect: 'Fully correct',
   sourceCited: 'Expected source cited',
+  leadFact: 'Fact in bottom line',
+  medianWords: 'Median words',
 };
 
 /** One cited passage as shown with an answer. */
@@ -40,7 +42,7 @@ export interface RowCitation {
 export interface PerQuestionRow {
   id: string;
   question: string;
-  category: GoldCategory;
+  category: string;
   lang: 'nl' | 'en';
   answerable: boolean;
   /** Answer text as shown to the user. */
@@ -52,6 +54,10 @@ export interface PerQuestionRow {
   failed: string[];
   /** End-to-end latency of the answer in milliseconds. */
   latencyMs?: number;
+  /** Split the question belongs to: 'tune' / 'test' (split by id), or a label for a file scored whole. */
+  split?: string;
+  /** Words of the answer without [n] markers; null when refused or unanswerable (see answerWords). */
+  words?: number | null;
 }
 
 /** Aggregated metrics of one system. */
@@ -60,6 +66,16 @@ export interface SystemSummary {
   label?: string;
   overall: MetricMeans;
   byCategory: Record<string, MetricMeans>;
+  /** Median answer length in words over answerable, non-refused questions (null when there are none). */
+  medianWords?: number | null;
+}
+
+/** Ours and the baseline on the questions of one split. */
+export interface SplitSummary {
+  /** Questions in the split. */
+  n: number;
+  ours: SystemSummary;
+  baseline: SystemSummary;
 }
 
 /** A full evaluation report (written to eval/report.json and rendered to eval/report.html). */
@@ -78,6 +94,10 @@ export interface Report {
   latency: { p50: number; p95: number };
   /** Retrieval-only metrics of each ranker on the same questions (hybrid, lexical, dense, MiniSearch). */
   retrievers?: Record<string, MetricMeans>;
+  /** Median answer length in words of ours (answerable, non-refused questions). */
+  medianWords?: number | null;
+  /** Ours and the baseline per split ('gold', 'tune', 'test', …), keyed by the rows' `split`. */
+  splits?: Record<string, SplitSummary>;
   rows: PerQuestionRow[];
 }
 
@@ -183,6 +203,46 @@ export function normalizeText(text: string): string {
     .replace(/[‐‑‒–—―−]/g, '-')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bottom line and length
+// ---------------------------------------------------------------------------------------------------
+
+/** The first citation marker "[1" of an answer: what comes before it is the bottom line. */
+const FIRST_MARKER = /\[\s*\d/;
+
+/**
+ * The bottom line of an answer: its text before the first `[n]` citation marker (the whole text when it has
+ * none, e.g. a refusal). A red-flag notice that opens the answer is part of it.
+ */
+export function bottomLine(answer: string): string {
+  const at = answer.search(FIRST_MARKER);
+  return at < 0 ? answer : answer.slice(0, at);
+}
+
+/**
+ * leadFact: 1 when some alternative of some fact group occurs in the bottom line (the answer before its
+ * first [n] marker), else 0 — did the answer open with what it had to say? Same matching as factRecall.
+ * @returns null when there are no facts (unanswerable questions).
+ */
+export function leadFact(answer: string, facts: readonly (readonly string[])[]): number | null {
+  if (facts.length === 0) return null;
+  return factRecall(bottomLine(answer), [facts.flat()]).recalled;
+}
+
+/**
+ * Words of an answer as the reader sees them: the text without [n] citation markers, counting every
+ * whitespace-separated token that holds a letter or digit ("–" or a lone ":" is not a word).
+ */
+export function answerWords(answer: string): number {
+  return (answer.replace(CITATION_MARKER, ' ').match(/\S*[\p{L}\d]\S*/gu) ?? []).length;
+}
+
+/** Median of the non-null values (R-7 percentile 50); null when there are none. */
+export function medianOf(values: readonly (number | null | undefined)[]): number | null {
+  const present = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return present.length === 0 ? null : percentile(present, 50);
 }
 
 const DIGIT = /\d/;

@@ -5,8 +5,11 @@ import { MiniSearchBaseline } from '../retrieve/minisearch-baseline.js';
 import type { Answer } from '../schemas.js';
 import type { GoldItem, Recommendation } from './gold.js';
 import {
+  answerWords,
   factRecall,
   hitAtK,
+  leadFact,
+  medianOf,
   ndcgAtK,
   numbersIn,
   percentile,
@@ -18,6 +21,7 @@ import {
   type MetricValues,
   type PerQuestionRow,
   type Report,
+  type SplitSummary,
 } from './metrics.js';
 
 /** Retrieval systems compared in every report (same chunks, same gold sources). */
@@ -29,6 +33,11 @@ export interface EvalOptions {
   goldLabel?: string;
   /** Called after each question of each system: (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Split of each question, stored on its row and summarized in `report.splits` — e.g. `splitOf` from
+   * split.ts for realistic.jsonl, or `() => 'gold'` for a file scored whole. Default: no split.
+   */
+  splitOf?: (id: string) => string;
 }
 
 /** Passages used for the retrieval metrics (nDCG@10 needs ten). */
@@ -60,37 +69,122 @@ export async function runEvaluation(
 
   const rows: PerQuestionRow[] = [];
   const baseRows: PerQuestionRow[] = [];
-  const retrievalRows: Record<RetrieverName, PerQuestionRow[]> = { hybrid: [], lexical: [], dense: [], minisearch: [] };
+  const retrievalRows: Record<RetrieverName, PerQuestionRow[]> = {
+    hybrid: [],
+    lexical: [],
+    dense: [],
+    minisearch: [],
+  };
   const latencies: number[] = [];
   for (const item of gold) {
     for (const name of RETRIEVERS) {
       const files = (await retrievers[name](item.question, RETRIEVAL_DEPTH)).map((p) => p.chunk.file);
       retrievalRows[name].push(stubRow(item, retrievalMetrics(files, item.sources)));
     }
+    // A follow-up is asked after its history (earlier answers default to ''), like the chat page does.
+    const history = (item.history ?? []).map((t) => ({ question: t.question, answer: t.answer }));
+    const split = options.splitOf?.(item.id);
     const t0 = performance.now();
-    const ours = await answer(ctx, item.question, { extractiveOnly: true });
+    const ours = await answer(ctx, item.question, { extractiveOnly: true, history });
     latencies.push(performance.now() - t0);
-    rows.push(scoreRow(index, item, ours, recs, retrievalRows.hybrid.at(-1)?.metrics ?? {}, performance.now() - t0));
+    const row = scoreRow(
+      index,
+      item,
+      ours,
+      recs,
+      retrievalRows.hybrid.at(-1)?.metrics ?? {},
+      performance.now() - t0,
+    );
+    rows.push(split === undefined ? row : { ...row, split });
     tick();
-    const base = await answer(ctx, item.question, { extractiveOnly: true, retriever: retrievers.minisearch });
-    baseRows.push(scoreRow(index, item, base, recs, retrievalRows.minisearch.at(-1)?.metrics ?? {}));
+    const base = await answer(ctx, item.question, {
+      extractiveOnly: true,
+      history,
+      retriever: retrievers.minisearch,
+    });
+    const baseRow = scoreRow(index, item, base, recs, retrievalRows.minisearch.at(-1)?.metrics ?? {});
+    baseRows.push(split === undefined ? baseRow : { ...baseRow, split });
     tick();
   }
 
   const ourSummary = summarize(rows);
   const baseSummary = summarize(baseRows);
+  const splits = options.splitOf ? summarizeSplits(rows, baseRows) : undefined;
   return {
     generatedAt: new Date().toISOString(),
     gold: options.goldLabel ?? 'eval/gold.jsonl',
     system: 'rugwijs (hybrid)',
     overall: ourSummary.overall,
     byCategory: ourSummary.groups,
-    baseline: { label: 'MiniSearch defaults', overall: baseSummary.overall, byCategory: baseSummary.groups },
+    medianWords: medianOf(rows.map((r) => r.words)),
+    baseline: {
+      label: 'MiniSearch defaults',
+      overall: baseSummary.overall,
+      byCategory: baseSummary.groups,
+      medianWords: medianOf(baseRows.map((r) => r.words)),
+    },
+    ...(splits ? { splits } : {}),
     latency: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
     retrievers: Object.fromEntries(RETRIEVERS.map((n) => [n, summarize(retrievalRows[n]).overall])) as Record<
       RetrieverName,
       MetricMeans
     >,
+    rows,
+  };
+}
+
+/** Ours and the baseline per split label (rows without a split are left out), in order of first appearance. */
+export function summarizeSplits(
+  rows: readonly PerQuestionRow[],
+  baseRows: readonly PerQuestionRow[],
+): Record<string, SplitSummary> {
+  const labels = [...new Set(rows.flatMap((r) => (r.split === undefined ? [] : [r.split])))];
+  const system = (list: readonly PerQuestionRow[], label?: string) => {
+    const { overall, groups } = summarize(list);
+    return {
+      ...(label ? { label } : {}),
+      overall,
+      byCategory: groups,
+      medianWords: medianOf(list.map((r) => r.words)),
+    };
+  };
+  return Object.fromEntries(
+    labels.map((label) => {
+      const ours = rows.filter((r) => r.split === label);
+      return [
+        label,
+        {
+          n: ours.length,
+          ours: system(ours),
+          baseline: system(
+            baseRows.filter((r) => r.split === label),
+            'MiniSearch defaults',
+          ),
+        },
+      ];
+    }),
+  );
+}
+
+/**
+ * One report of several runs (e.g. gold.jsonl scored whole and realistic.jsonl by split): rows and split
+ * summaries of all, latency over all answers; `overall`, `byCategory`, `baseline` and `retrievers` stay
+ * those of the FIRST report so a reader of the headline figures sees the same set as before.
+ */
+export function mergeReports(reports: readonly Report[]): Report {
+  const [first] = reports;
+  if (!first) throw new Error('mergeReports needs at least one report');
+  const rows = reports.flatMap((r) => r.rows);
+  const latencies = rows.flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs]));
+  const splits = Object.assign({}, ...reports.map((r) => r.splits ?? {})) as Record<string, SplitSummary>;
+  return {
+    ...first,
+    gold: reports.map((r) => r.gold).join(' + '),
+    latency:
+      latencies.length > 0
+        ? { p50: percentile(latencies, 50), p95: percentile(latencies, 95) }
+        : first.latency,
+    splits,
     rows,
   };
 }
@@ -135,7 +229,9 @@ export function scoreRow(
 ): PerQuestionRow {
   const failed: string[] = [];
   const byN = new Map(result.citations.map((c) => [c.n, c]));
-  const verbatim = result.citations.every((c) => index.docs.get(c.file)?.original.slice(c.start, c.end) === c.quote);
+  const verbatim = result.citations.every(
+    (c) => index.docs.get(c.file)?.original.slice(c.start, c.end) === c.quote,
+  );
   if (!verbatim) failed.push('a citation is not verbatim in its original');
 
   const claims = answerClaims(result.answer);
@@ -153,7 +249,8 @@ export function scoreRow(
   if (unsupported.length > 0) failed.push(`numbers not in the cited passages: ${unsupported.join(', ')}`);
 
   const refusal = refusalCorrect(item.answerable, result.refused);
-  if (refusal === 0) failed.push(item.answerable ? 'refused an answerable question' : 'answered an unanswerable question');
+  if (refusal === 0)
+    failed.push(item.answerable ? 'refused an answerable question' : 'answered an unanswerable question');
 
   let recall: number | null = null;
   if (item.answerable && item.facts.length > 0) {
@@ -162,6 +259,8 @@ export function scoreRow(
     const missing = item.facts.filter((g) => factRecall(result.answer, [g]).recalled === 0);
     if (missing.length > 0) failed.push(`missing facts: ${missing.map((g) => g.join(' | ')).join('; ')}`);
   }
+  // Bottom line first: some fact in the text before the first [n] marker (refused → 0).
+  const lead = item.answerable ? leadFact(result.answer, item.facts) : null;
   let sourceCited: number | null = null;
   if (item.answerable && item.sources.length > 0) {
     sourceCited = result.citations.some((c) => item.sources.includes(c.file)) ? 1 : 0;
@@ -191,11 +290,13 @@ export function scoreRow(
       stanceAgreement: stance,
       refusalCorrect: refusal,
       redFlagHandled: redFlag,
+      leadFact: lead,
     }),
     answer: result.answer,
     refused: result.refused,
     citations: result.citations.map((c) => ({ n: c.n, file: c.file, quote: c.quote })),
     failed,
+    words: item.answerable && !result.refused ? answerWords(result.answer) : null,
     ...(latencyMs !== undefined ? { latencyMs } : {}),
   };
 }

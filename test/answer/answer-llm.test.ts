@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, type AnswerContext } from '../../src/answer/answer.js';
 import { AnswerSchema } from '../../src/schemas.js';
+import { loadRanker } from '../../src/rank/rank.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
 import { buildTestEngine, type TestEngine } from '../helpers/engine.js';
 
@@ -13,6 +14,7 @@ const question = 'Helpt oefentherapie bij acute lage rugpijn?';
 beforeAll(async () => {
   [t, llm] = await Promise.all([buildTestEngine(), startFakeOpenAI()]);
   ctx = {
+    ranker: loadRanker(),
     index: t.engine.index,
     prompts: t.engine.prompts,
     config: { llmBaseUrl: llm.baseUrl, llmModel: 'fake-model', llmApiKey: undefined, llmTimeoutMs: 2000 },

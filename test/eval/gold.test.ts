@@ -1,32 +1,19 @@
-import { promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGold, loadRecommendations, type GoldItem, type Recommendation } from '../../src/eval/gold.js';
-import { factRecall, normalizeText } from '../../src/eval/metrics.js';
+import {
+  GOLD_CATEGORIES,
+  loadGold,
+  loadRecommendations,
+  type GoldItem,
+  type Recommendation,
+} from '../../src/eval/gold.js';
+import { normalizeText } from '../../src/eval/metrics.js';
+import { factInSources, originals, ROOT } from './corpus-text.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CORPUS = path.join(ROOT, 'corpus');
 const GOLD = path.join(ROOT, 'eval/gold.jsonl');
 const RECS = path.join(ROOT, 'eval/recommendations.json');
-
-/** Original corpus texts by file name (read once; the corpus is tiny). */
-const originals = new Map(
-  readdirSync(CORPUS)
-    .filter((f) => f.endsWith('.txt'))
-    .map((f) => [f, readFileSync(path.join(CORPUS, f), 'utf8')] as const),
-);
-
-/**
- * Light normalizations of a source text under which a fact must be findable: line breaks collapsed,
- * and line-break hyphenation either removed ("bio-psycho-\nsociale" → "biopsychosociale") or kept
- * ("KCE-\nrichtlijn" → "KCE-richtlijn"), since the cleaner may do either. Diacritic/OCR folding
- * (é vs ë) and case are handled by factRecall's own normalization.
- */
-function variants(text: string): string[] {
-  return [text, text.replace(/-[ \t]*\n\s*/g, ''), text.replace(/-[ \t]*\n\s*/g, '-')];
-}
 
 describe('eval/gold.jsonl', () => {
   let gold: GoldItem[];
@@ -62,6 +49,7 @@ describe('eval/gold.jsonl', () => {
 
   it('labels categories consistently with answerability and safety', () => {
     for (const g of gold) {
+      expect(GOLD_CATEGORIES as readonly string[], g.id).toContain(g.category);
       const unanswerableCategory = g.category === 'unanswerable' || g.category === 'injection';
       expect(g.answerable, g.id).toBe(!unanswerableCategory);
       expect(g.safety === 'red-flag', g.id).toBe(g.category === 'red-flag');
@@ -91,10 +79,8 @@ describe('eval/gold.jsonl', () => {
   it('has facts that are checkable in the sources the item names', () => {
     const missing: string[] = [];
     for (const g of gold) {
-      const texts = g.sources.flatMap((s) => variants(originals.get(s) ?? ''));
       for (const group of g.facts) {
-        if (!texts.some((t) => factRecall(t, [group]).recalled === 1))
-          missing.push(`${g.id}: ${JSON.stringify(group)}`);
+        if (!factInSources(group, g.sources)) missing.push(`${g.id}: ${JSON.stringify(group)}`);
       }
     }
     expect(missing).toEqual([]);
@@ -196,19 +182,50 @@ describe('loadGold / loadRecommendations validation', () => {
     const file = await write('schema.jsonl', [
       '',
       JSON.stringify(good),
-      JSON.stringify({ ...good, id: 'q003', category: 'gossip' }),
+      JSON.stringify({ ...good, id: 'q003', answerable: 'yes' }),
     ]);
     await expect(loadGold(file)).rejects.toMatchObject({
       code: 'validation_error',
-      message: expect.stringMatching(/^line 3: category:/),
+      message: expect.stringMatching(/^line 3: answerable:/),
     });
   });
 
-  it('rejects unknown fields, empty fact groups and sources on unanswerable items', async () => {
-    const typo = await write('typo.jsonl', [JSON.stringify({ ...good, sorces: [] })]);
+  it('loads a foreign file: unknown fields ignored, category and lang optional (lang detected)', async () => {
+    const { category: _c, lang: _l, ...bare } = good;
+    const file = await write('foreign.jsonl', [
+      JSON.stringify({ ...bare, difficulty: 'hard', notes: { by: 'someone' } }),
+      JSON.stringify({ ...bare, id: 'x2', question: 'Should I stay in bed with low back pain?' }),
+      JSON.stringify({
+        ...bare,
+        id: 'x3',
+        history: [{ question: 'Helpt kine bij lage rugpijn?' }],
+        question: 'Waarom?',
+      }),
+    ]);
+    const items = await loadGold(file);
+    expect(items.map((i) => [i.category, i.lang])).toEqual([
+      ['uncategorized', 'nl'],
+      ['uncategorized', 'en'],
+      ['uncategorized', 'nl'],
+    ]);
+    expect(items[0]).not.toHaveProperty('difficulty');
+    expect(items[2]?.history).toEqual([{ question: 'Helpt kine bij lage rugpijn?', answer: '' }]);
+  });
+
+  it('rejects a missing core field, empty fact groups and sources on unanswerable items', async () => {
+    const { sources: _s, ...noSources } = good;
+    const typo = await write('typo.jsonl', [JSON.stringify({ ...noSources, sorces: [] })]);
     await expect(loadGold(typo)).rejects.toMatchObject({
       code: 'validation_error',
-      message: expect.stringMatching(/^line 1:/),
+      message: expect.stringMatching(/^line 1: sources:/),
+    });
+    const badLang = await write('lang.jsonl', [JSON.stringify({ ...good, lang: 'fr' })]);
+    await expect(loadGold(badLang)).rejects.toMatchObject({
+      message: expect.stringMatching(/^line 1: lang:/),
+    });
+    const badHistory = await write('hist.jsonl', [JSON.stringify({ ...good, history: [{ answer: 'x' }] })]);
+    await expect(loadGold(badHistory)).rejects.toMatchObject({
+      message: expect.stringMatching(/^line 1: history\[0\]\.question:/),
     });
     const emptyGroup = await write('group.jsonl', [JSON.stringify({ ...good, facts: [[]] })]);
     await expect(loadGold(emptyGroup)).rejects.toMatchObject({

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  answerWords,
+  bottomLine,
   factRecall,
+  leadFact,
+  medianOf,
   hitAtK,
   ndcgAtK,
   normalizeText,
@@ -272,5 +276,50 @@ describe('summarize', () => {
       nl: { factRecall: 0.5, 'hit@k': 1, refusalCorrect: 1 },
     });
     expect(summarize([], 'category')).toEqual({ overall: {}, groups: {} });
+  });
+});
+
+describe('bottom line, leadFact and answer length', () => {
+  const answer =
+    'Rode vlag: laat dit dringend nakijken. Meestal is een radiografie nutteloos. [1] Het stelt de patiënt bloot aan schadelijke straling. [2]';
+
+  it('takes the text before the first [n] marker as the bottom line (all of it when there is none)', () => {
+    expect(bottomLine(answer)).toBe(
+      'Rode vlag: laat dit dringend nakijken. Meestal is een radiografie nutteloos. ',
+    );
+    expect(bottomLine('Geen bron gevonden.')).toBe('Geen bron gevonden.');
+    expect(bottomLine('[1] eerst een marker')).toBe('');
+  });
+
+  it('gives leadFact 1 only when a fact alternative occurs before the first marker', () => {
+    expect(leadFact(answer, [['nutteloos']])).toBe(1);
+    expect(leadFact(answer, [['schadelijke straling']])).toBe(0);
+    // any alternative of any group counts, with the same folding as factRecall
+    expect(leadFact(answer, [['iets anders'], ['onnodig', 'NUTTELOOS']])).toBe(1);
+    expect(leadFact(answer, [])).toBeNull();
+  });
+
+  it('counts words without [n] markers or lone punctuation', () => {
+    expect(answerWords('Blijf bewegen. [1] Rust helpt niet – echt niet. [2, 3]')).toBe(7);
+    expect(answerWords('')).toBe(0);
+    expect(answerWords('37 aanbevelingen [1]')).toBe(2);
+  });
+
+  it('never counts a marker as a word, whatever the text (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('rug', 'pijn', '[1]', '[2, 3]', '–', 'bewegen.'), { maxLength: 30 }),
+        (tokens) => {
+          const words = tokens.filter((t) => /[\p{L}]/u.test(t)).length;
+          expect(answerWords(tokens.join(' '))).toBe(words);
+        },
+      ),
+    );
+  });
+
+  it('takes the median of the present values only', () => {
+    expect(medianOf([10, null, 30, undefined, 20])).toBe(20);
+    expect(medianOf([10, 20])).toBe(15);
+    expect(medianOf([null])).toBeNull();
   });
 });

@@ -5,14 +5,18 @@ import { z } from 'zod';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadGold, loadRecommendations, type GoldItem } from '../../src/eval/gold.js';
 import type { Report } from '../../src/eval/metrics.js';
-import { answerClaims, runEvaluation } from '../../src/eval/run.js';
-import { formatReport } from '../../src/cli/eval.js';
+import { answer } from '../../src/answer/answer.js';
+import { answerClaims, mergeReports, runEvaluation } from '../../src/eval/run.js';
+import { splitOf } from '../../src/eval/split.js';
+import { formatReport, formatSplits } from '../../src/cli/eval.js';
 import { buildTestEngine, type TestEngine } from '../helpers/engine.js';
 
 const ThresholdsSchema = z.object({
   overall: z.record(z.string(), z.number().min(0).max(1)),
   categories: z.record(z.string(), z.record(z.string(), z.number().min(0).max(1))),
   beatsBaseline: z.array(z.string()),
+  splits: z.record(z.string(), z.record(z.string(), z.number().min(0).max(1))),
+  maxMedianWords: z.record(z.string(), z.number().positive()),
 });
 
 let t: TestEngine;
@@ -56,15 +60,66 @@ describe('evaluation on the gold set (regression gate)', () => {
     }
   });
 
+  it('keeps the median answer length under its cap', () => {
+    expect(report.medianWords).toBeLessThanOrEqual(thresholds.maxMedianWords.gold ?? 0);
+  });
+
   it('compares four retrievers on the same questions', () => {
     expect(Object.keys(report.retrievers ?? {})).toEqual(['hybrid', 'lexical', 'dense', 'minisearch']);
-    expect(report.retrievers?.hybrid?.['hit@1']).toBeGreaterThan(report.retrievers?.minisearch?.['hit@1'] ?? 1);
+    expect(report.retrievers?.hybrid?.['hit@1']).toBeGreaterThan(
+      report.retrievers?.minisearch?.['hit@1'] ?? 1,
+    );
   });
 
   it('prints a table with both systems and the failing questions', () => {
     const text = formatReport(report);
     expect(text).toMatch(/ours\s+MiniSearch/);
     expect(text).toContain('Failing:');
+  });
+});
+
+describe('evaluation on realistic.jsonl by tune/test split (regression gate)', () => {
+  let report: Report;
+  let thresholds: z.infer<typeof ThresholdsSchema>;
+  let n: number;
+  beforeAll(async () => {
+    const [items, recs, raw] = await Promise.all([
+      loadGold(path.join(PROJECT_ROOT, 'eval', 'realistic.jsonl')),
+      loadRecommendations(path.join(PROJECT_ROOT, 'eval', 'recommendations.json')),
+      readFile(path.join(PROJECT_ROOT, 'eval', 'thresholds.json'), 'utf8'),
+    ]);
+    n = items.length;
+    thresholds = ThresholdsSchema.parse(JSON.parse(raw));
+    report = await runEvaluation(t.engine, items, recs, { splitOf });
+  }, 120_000);
+
+  it('summarizes ours and the baseline per split, every question in exactly one', () => {
+    expect(Object.keys(report.splits ?? {}).sort()).toEqual(['test', 'tune']);
+    expect((report.splits?.tune?.n ?? 0) + (report.splits?.test?.n ?? 0)).toBe(n);
+    for (const row of report.rows) expect(row.split).toBe(splitOf(row.id));
+    expect(report.splits?.test?.baseline.overall.fullyCorrect).toBeTypeOf('number');
+  });
+
+  it('reaches every split floor and word cap in eval/thresholds.json', () => {
+    const below = Object.entries(thresholds.splits).flatMap(([split, metrics]) =>
+      Object.entries(metrics)
+        .filter(([metric, min]) => (report.splits?.[split]?.ours.overall[metric] ?? 0) < min)
+        .map(
+          ([metric, min]) => `${split}/${metric}: ${report.splits?.[split]?.ours.overall[metric]} < ${min}`,
+        ),
+    );
+    expect(below).toEqual([]);
+    for (const split of ['tune', 'test'])
+      expect(report.splits?.[split]?.ours.medianWords, split).toBeLessThanOrEqual(
+        thresholds.maxMedianWords[split] ?? 0,
+      );
+  });
+
+  it('prints the splits side by side, ours and baseline', () => {
+    const text = formatSplits(report);
+    expect(text).toMatch(/tune \(\d+\)\s+test \(\d+\)/);
+    for (const label of ['fully correct', 'fact in bottom line', 'median words', 'refusal accuracy'])
+      expect(text).toContain(label);
   });
 });
 
@@ -81,23 +136,90 @@ describe('scoring rules', () => {
   });
 
   it('counts a refused unanswerable question as correct and an answered one as wrong', async () => {
-    const report = await runEvaluation(t.engine, [
-      item({ id: 'u1', question: 'Wat is de hoofdstad van Australië?', answerable: false, sources: [], category: 'unanswerable' }),
-    ], []);
+    const report = await runEvaluation(
+      t.engine,
+      [
+        item({
+          id: 'u1',
+          question: 'Wat is de hoofdstad van Australië?',
+          answerable: false,
+          sources: [],
+          category: 'unanswerable',
+        }),
+      ],
+      [],
+    );
     expect(report.rows[0]?.metrics.refusalCorrect).toBe(1);
     expect(report.rows[0]?.metrics['hit@1']).toBeNull();
   });
 
   it('reports a missing fact by name', async () => {
-    const report = await runEvaluation(t.engine, [item({ facts: [['een zin die nergens in de bronnen staat']] })], []);
+    const report = await runEvaluation(
+      t.engine,
+      [item({ facts: [['een zin die nergens in de bronnen staat']] })],
+      [],
+    );
     expect(report.rows[0]?.metrics.factRecall).toBe(0);
     expect(report.rows[0]?.failed.join(' ')).toContain('een zin die nergens in de bronnen staat');
   });
 
-  it('splits an answer into cited claims', () => {
-    expect(answerClaims('Eerste zin. [1] Tweede zin met 12 weken. [2][3]\n\nEen kader zonder bron.')).toEqual([
-      { text: 'Eerste zin.', cites: [1] },
-      { text: 'Tweede zin met 12 weken.', cites: [2, 3] },
+  it('asks a follow-up after its history, as answer() does with that history', async () => {
+    const history = [{ question: 'Helpt oefentherapie bij acute lage rugpijn?', answer: '' }];
+    const report = await runEvaluation(t.engine, [item({ id: 'f1', question: 'Waarom?', history })], []);
+    const direct = await answer(t.engine, 'Waarom?', { extractiveOnly: true, history });
+    const bare = await answer(t.engine, 'Waarom?', { extractiveOnly: true });
+    expect(report.rows[0]?.answer).toBe(direct.answer);
+    expect(direct.answer).not.toBe(bare.answer);
+  });
+
+  it('scores leadFact on the bottom line and counts words of answered questions only', async () => {
+    const report = await runEvaluation(
+      t.engine,
+      [
+        item({ id: 'a1', facts: [['oefentherapie']] }),
+        item({
+          id: 'u1',
+          question: 'Wat is de hoofdstad van Australië?',
+          answerable: false,
+          sources: [],
+          category: 'unanswerable',
+        }),
+      ],
+      [],
+    );
+    const [answered, refused] = report.rows;
+    expect(answered?.metrics.leadFact).toBe(1);
+    expect(answered?.words).toBeGreaterThan(0);
+    expect(refused?.metrics.leadFact).toBeNull();
+    expect(refused?.words).toBeNull();
+    expect(report.medianWords).toBe(answered?.words);
+  });
+
+  it('merges reports: rows and splits of all, headline figures of the first', async () => {
+    const a = await runEvaluation(t.engine, [item({ id: 'a1', facts: [['oefentherapie']] })], [], {
+      splitOf: () => 'gold',
+    });
+    const b = await runEvaluation(t.engine, [item({ id: 'b1' }), item({ id: 'b2' })], [], {
+      splitOf: () => 'tune',
+    });
+    const merged = mergeReports([a, b]);
+    expect(merged.rows.map((r) => [r.id, r.split])).toEqual([
+      ['a1', 'gold'],
+      ['b1', 'tune'],
+      ['b2', 'tune'],
     ]);
+    expect(Object.keys(merged.splits ?? {})).toEqual(['gold', 'tune']);
+    expect(merged.splits?.tune?.n).toBe(2);
+    expect(merged.overall).toEqual(a.overall);
+    expect(formatSplits(merged)).toMatch(/gold \(1\)\s+tune \(2\)/);
+  });
+
+  it('splits an answer into cited claims', () => {
+    expect(answerClaims('Eerste zin. [1] Tweede zin met 12 weken. [2][3]\n\nEen kader zonder bron.')).toEqual(
+      [
+        { text: 'Eerste zin.', cites: [1] },
+        { text: 'Tweede zin met 12 weken.', cites: [2, 3] },
+      ],
+    );
   });
 });

@@ -1,0 +1,126 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig, PROJECT_ROOT } from '../config.js';
+import { prepareSentences } from '../answer/sentences.js';
+import { loadPrompts } from '../answer/prompts.js';
+import { loadGold } from '../eval/gold.js';
+import { ensureIndex } from '../ingest/load.js';
+import { writeFileAtomic } from '../ingest/atomic-write.js';
+import { loadRanker } from '../rank/rank.js';
+import { collectPairs, type TrainingGroup, type TrainingItem } from '../rank/dataset.js';
+import { selectAnswer } from '../rank/rank.js';
+import { factRecall } from '../eval/metrics.js';
+import type { SourceMeta } from '../types.js';
+import { FEATURE_NAMES } from '../rank/features.js';
+import { modelProbability, neutralModel, RankModelSchema, type RankModel } from '../rank/model.js';
+import { bestF1Threshold, fitLogistic } from '../rank/train.js';
+import { loadTrainingSplit } from '../rank/training-data.js';
+
+/** Hyper-parameters: fixed, general defaults (not searched on any evaluation split). */
+const HYPER = { l2: 0.01, iterations: 800, learningRate: 0.5 };
+
+/**
+ * `npm run train [-- --out FILE] [--check]`: fits the answer ranker on labelled (question, sentence) pairs
+ * from eval/gold.jsonl and the `tune` split of eval/realistic.jsonl and writes src/rank/model.json.
+ * `--check` trains and exits 1 when the result differs from the stored model (reproducibility check).
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      out: { type: 'string', default: path.join(PROJECT_ROOT, 'src', 'rank', 'model.json') },
+      check: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const config = loadConfig();
+  const [index, prompts] = await Promise.all([
+    ensureIndex({ corpusDir: config.corpusDir, indexDir: config.indexDir, embedModel: config.embedModel }),
+    loadPrompts(config.promptsDir),
+  ]);
+  const ctx = { index, prompts, config, sentences: prepareSentences(index), ranker: loadRanker(neutralModel()) };
+  const goldFile = path.join(PROJECT_ROOT, 'eval', 'gold.jsonl');
+  const realisticFile = path.join(PROJECT_ROOT, 'eval', 'realistic.jsonl');
+  const gold: TrainingItem[] = (await loadGold(goldFile)).map((g) => ({ ...g }));
+  const tune = await loadTrainingSplit(realisticFile, 'tune');
+  const files = ['eval/gold.jsonl', ...(tune.length > 0 ? ['eval/realistic.jsonl#tune'] : [])];
+  const { pairs, groups, questions, skipped } = await collectPairs(ctx, [...gold, ...tune]);
+  const fitted = fitLogistic(pairs, FEATURE_NAMES.length, HYPER);
+  const draft: RankModel = {
+    ...neutralModel(),
+    ...fitted,
+    trainedOn: { files, questions, pairs: pairs.length, positives: pairs.filter((p) => p.y === 1).length },
+    hyper: HYPER,
+  };
+  const scored = pairs.map((p) => ({ p: modelProbability(draft, p.x), y: p.y }));
+  // Shown sentences: the threshold that answers most training questions completely within the word budget;
+  // further evidence: best F2 (recall weighs twice).
+  const model = RankModelSchema.parse({
+    ...draft,
+    extraThreshold: chooseExtraThreshold(draft, groups, index.sources),
+    moreThreshold: bestF1Threshold(scored, 2),
+  });
+  const json = `${JSON.stringify(model, null, 2)}\n`;
+  if (values.check) {
+    const stored = await fs.readFile(values.out, 'utf8').catch(() => '');
+    if (stored !== json) {
+      process.stderr.write(`train: the trained model differs from ${path.relative(process.cwd(), values.out)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write('train: the stored model is reproduced bit for bit\n');
+    return;
+  }
+  await writeFileAtomic(values.out, json);
+  const top = FEATURE_NAMES.map((f, i) => [f, model.weights[i] as number] as const).sort(
+    (a, b) => Math.abs(b[1]) - Math.abs(a[1]),
+  );
+  process.stdout.write(
+    `${JSON.stringify({ event: 'train', questions, pairs: pairs.length, positives: model.trainedOn.positives, skipped: skipped.length, extraThreshold: model.extraThreshold, moreThreshold: model.moreThreshold, files })}\n` +
+      top
+        .slice(0, 12)
+        .map(([f, w]) => `  ${f.padEnd(32)} ${w.toFixed(3)}`)
+        .join('\n') +
+      '\n',
+  );
+}
+
+/** Median answer length the shown sentences may reach on the training questions (the product's budget, 60, less attribution slack). */
+const WORD_BUDGET = 55;
+
+/**
+ * The extra-sentence threshold that maximises the share of training questions whose shown sentences hold
+ * every fact, among thresholds whose median answer stays within {@link WORD_BUDGET} words (ties: the higher
+ * threshold, i.e. shorter answers). Simulates exactly the selection `answer()` makes.
+ */
+function chooseExtraThreshold(model: RankModel, groups: TrainingGroup[], sources: Map<string, SourceMeta>): number {
+  const grid = Array.from({ length: 20 }, (_, i) => 0.99 - i * 0.05);
+  let best = { complete: -1, t: 1 };
+  for (const t of grid) {
+    const trial = { ...model, extraThreshold: t };
+    let complete = 0;
+    const words: number[] = [];
+    for (const g of groups) {
+      const ranked = g.candidates
+        .map((c, i) => ({ ...c, p: modelProbability(trial, g.x[i] as number[]) }))
+        .sort((a, b) => b.p - a.p || a.passageRank - b.passageRank || a.cleanStart - b.cleanStart);
+      const { shown } = selectAnswer(ranked, trial, (f) => sources.get(f)?.authority ?? 99);
+      const text = shown.map((s) => s.text).join(' ');
+      if (factRecall(text, g.item.facts).recalled === g.item.facts.length) complete++;
+      words.push(text.split(/\s+/).length + 4 * new Set(shown.map((s) => s.passage.chunk.file)).size);
+    }
+    words.sort((a, b) => a - b);
+    const median = words[Math.floor(words.length / 2)] ?? 0;
+    if (median <= WORD_BUDGET && complete > best.complete) best = { complete, t };
+  }
+  return best.t;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`train: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { foldText } from '../text/analyze.js';
+
+/**
+ * Discourse cues and strength patterns: knowledge as data (`cues.json`, `strength-patterns.json` beside this
+ * file), validated when loaded. The ranker's features ask "is this sentence a reason / a time / a method …";
+ * the words that say so live in the data, the code stays general.
+ */
+
+export const CUE_KINDS = ['causal', 'temporal', 'person', 'method', 'conclusion', 'recommendation', 'enumeration'] as const;
+export type CueKind = (typeof CUE_KINDS)[number];
+
+const CueFileSchema = z.strictObject({
+  version: z.number().int().min(1),
+  why: z.string().min(10),
+  // An enum-keyed record: every kind must be present, no other key is allowed.
+  cues: z.record(
+    z.enum(CUE_KINDS),
+    z.strictObject({ why: z.string().min(10), words: z.array(z.string().min(1)).min(3) }),
+  ),
+});
+
+const StrengthFileSchema = z.strictObject({
+  version: z.number().int().min(1),
+  why: z.string().min(10),
+  patterns: z
+    .array(
+      z.strictObject({
+        pattern: z.string().min(3).refine((p) => {
+          try {
+            new RegExp(p, 'iu');
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'pattern must be a valid regular expression'),
+        why: z.string().min(10),
+      }),
+    )
+    .min(1),
+});
+
+/** Loaded cue lists (folded words per kind) and compiled strength patterns. */
+export interface Cues {
+  /** Folded cue words per kind. */
+  words: Record<CueKind, ReadonlySet<string>>;
+  /** Strength/certainty phrases; a match is copied verbatim as a citation's strength label. */
+  strength: readonly RegExp[];
+}
+
+function readJson(file: URL): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new AppError('config_error', `Cannot read ${file.pathname.split('/').pop()}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Loads and validates the cue and strength data shipped beside this module.
+ * @throws AppError 'config_error' naming the file and the first problem.
+ */
+export function loadCues(
+  cueFile: URL = new URL('./cues.json', import.meta.url),
+  strengthFile: URL = new URL('./strength-patterns.json', import.meta.url),
+): Cues {
+  const cues = CueFileSchema.safeParse(readJson(cueFile));
+  if (!cues.success) throw new AppError('config_error', `cues.json: ${cues.error.issues[0]?.message ?? 'invalid'}`);
+  const strength = StrengthFileSchema.safeParse(readJson(strengthFile));
+  if (!strength.success) {
+    throw new AppError('config_error', `strength-patterns.json: ${strength.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  const words = {} as Record<CueKind, ReadonlySet<string>>;
+  for (const k of CUE_KINDS) words[k] = new Set(cues.data.cues[k].words.map((w) => foldText(w.toLowerCase())));
+  return { words, strength: strength.data.patterns.map((p) => new RegExp(p.pattern, 'iu')) };
+}
+
+/** The first strength/certainty phrase in a text, verbatim (as written), or undefined. */
+export function findStrength(cues: Cues, text: string): string | undefined {
+  for (const pattern of cues.strength) {
+    const m = pattern.exec(text);
+    if (m) return m[0];
+  }
+  return undefined;
+}
