@@ -10,13 +10,13 @@ import { composeInOrder } from './extractive.js';
 import { selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { foldText } from '../text/analyze.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
-import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
+import { decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
 import { detectInjection, screenHistory } from './injection.js';
 import { normalize } from '../understand/normalize.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
-import { framePhrases, redFlagNotice, refusalText, type Prompts } from './prompts.js';
+import { framePhrases, redFlagNotice, refusalText, caveatText, nearestText, type Prompts } from './prompts.js';
 import { verifySentences } from './verify.js';
 
 /** What `answer()` needs: the loaded index, the prompt templates and the (LLM) configuration. */
@@ -70,9 +70,19 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const t1 = performance.now();
 
   let refusal: RefusalReason | undefined;
+  // What a refusal names ("de bronnen zeggen niets over X") and the population an answer carries a caveat for.
+  let subject = intent.efficacyFocus;
+  let caveat: string | undefined;
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
-  else refusal = decideRefusal(measureEvidence(index, query, passages, intent, ctx.sentences), intent, passages, query);
+  else {
+    const judged = judgeQuestion(index, normalized, language, passages, ctx.sentences);
+    if (judged.kind === 'refuse') [refusal, subject] = [judged.reason, judged.subject ?? subject];
+    else {
+      if (judged.kind === 'caveat') caveat = judged.subject;
+      refusal = decideRefusal(measureEvidence(index, query, passages, intent, ctx.sentences), intent, passages, query);
+    }
+  }
 
   const builder = new AnswerBuilder();
   if (redFlags.length > 0) {
@@ -85,6 +95,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   let composer: Answer['composer'] = 'extractive';
   let more: RankedSentence[] = [];
   if (refusal === undefined) {
+    if (caveat !== undefined) builder.frame(caveatText(prompts, language, caveat));
     const llmDone =
       ctx.config.llmBaseUrl && !options.extractiveOnly
         ? await tryLlm(ctx, asked, language, passages, history, builder)
@@ -110,13 +121,20 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   // With red flags the notice and its cited sentences are the answer; a refusal paragraph after them would
   // read as "nothing to say" and blur the referral.
   const refused = refusal !== undefined && redFlags.length === 0;
-  if (refused && refusal !== undefined) builder.frame(refusalText(prompts, language, refusal, intent.efficacyFocus));
+  if (refused && refusal !== undefined) builder.frame(refusalText(prompts, language, refusal, subject));
+  // A refusal points to the nearest sections, cited as `nearest` (where to check, not claims).
+  const nearest = refused && refusal !== 'injection' && refusal !== 'no-content' ? nearestSections(index, passages, ctx.sentences) : [];
+  const first = builder.citations(index).length + 1;
+  if (nearest.length > 0) {
+    const names = nearest.map((s, i) => `${index.sources.get(s.passage.chunk.file)?.label ?? s.passage.chunk.file} — ${s.passage.chunk.section.join(' > ') || '…'} [${first + i}]`);
+    builder.frame(nearestText(prompts, language, names));
+  }
   return {
     answer: builder.text(),
     refused,
     ...(refused && refusal ? { refusalReason: refusal } : {}),
     redFlags: redFlags.map((f) => (language === 'en' ? f.labelEn : f.label)),
-    citations: builder.citations(index),
+    citations: [...builder.citations(index), ...nearest.map((s, i) => ({ n: first + i, ...citationOf(index, s), nearest: true }))],
     moreEvidence: refused ? [] : more.map((c) => citationOf(index, c)),
     composer,
     language,
