@@ -65,6 +65,9 @@ export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
   subjectCoverage: 0.6,
 };
 
+/** How many top passages coverage is measured on (3 or 5 make no difference on the tune split of eval/realistic.jsonl). */
+export const EVIDENCE_PASSAGES = 3;
+
 /** Computes the normalized evidence for a question against its retrieved passages. */
 export function measureEvidence(
   index: LoadedIndex,
@@ -75,7 +78,7 @@ export function measureEvidence(
 ): Evidence {
   const terms = weighQuestion(index.analyzer, index.bm25, question);
   if (terms.length === 0) return { coverage: 0, known: 0, unknownWeight: 1, agreement: false, unknownTerms: [], focusUnknown: false };
-  const top = passages.slice(0, 3);
+  const top = passages.slice(0, EVIDENCE_PASSAGES);
   const passageTerms = new Set(
     top.flatMap((p) => cache?.get(p.chunk.id)?.flatMap((x) => x.terms) ?? index.analyzer.terms(p.chunk.text)),
   );
