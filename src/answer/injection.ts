@@ -102,5 +102,7 @@ export function detectInjection(text: string | Normalized): boolean {
 
 /** The history turns that carry no injection; a turn that does never reaches follow-up resolution or the LLM. */
 export function screenHistory<T extends { question: string; answer?: string }>(history: readonly T[]): T[] {
-  return history.filter((t) => !detectInjection(t.question) && !(t.answer !== undefined && screenInjection(t.answer)));
+  return history.filter(
+    (t) => !detectInjection(t.question) && !(t.answer !== undefined && screenInjection(t.answer)),
+  );
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { foldForMatch, tokenize, type Normalized, type Token } from './normalize.js';
+import { foldForMatch, tokenize, type Normalized } from './normalize.js';
 import { compileTerm, TermSchema } from './patterns.js';
 
 /**
@@ -50,7 +50,9 @@ export const AnswerabilityTableSchema = z.strictObject({
    * names only in an exclusion list counts as a condition when it ends like one ("regelmatig" does not).
    */
   conditionEndings: z.array(z.string().min(2)).min(1),
-  figures: z.strictObject(Object.fromEntries(FIGURE_KINDS.map((k) => [k, FigureSchema])) as Record<FigureKind, typeof FigureSchema>),
+  figures: z.strictObject(
+    Object.fromEntries(FIGURE_KINDS.map((k) => [k, FigureSchema])) as Record<FigureKind, typeof FigureSchema>,
+  ),
 });
 export type AnswerabilityTable = z.infer<typeof AnswerabilityTableSchema>;
 
@@ -73,7 +75,10 @@ export function parseAnswerabilityTable(json: unknown): AnswerabilityRules {
   const parsed = AnswerabilityTableSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('config_error', `Invalid answerability table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`);
+    throw new AppError(
+      'config_error',
+      `Invalid answerability table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+    );
   }
   const t = parsed.data;
   return {
@@ -82,7 +87,10 @@ export function parseAnswerabilityTable(json: unknown): AnswerabilityRules {
     exclusionCue: new RegExp(t.exclusionCues.join('|'), 'giu'),
     medication: t.medication.map(compileTerm),
     figures: Object.fromEntries(
-      FIGURE_KINDS.map((k) => [k, { ask: t.figures[k].ask.map(compileTerm), states: t.figures[k].states.map(compileTerm) }]),
+      FIGURE_KINDS.map((k) => [
+        k,
+        { ask: t.figures[k].ask.map(compileTerm), states: t.figures[k].states.map(compileTerm) },
+      ]),
     ) as AnswerabilityRules['figures'],
   };
 }
@@ -144,7 +152,9 @@ export function corpusView(texts: readonly string[], rules: AnswerabilityRules =
       if (words.length === 0) return 'absent';
       // A word start of 5+ letters matches inflections and compounds ("zwanger" → "zwangerschap").
       const last = words.length - 1;
-      const body = words.map((w, i) => (i === last && w.length >= 5 ? w : `${w}(?![\\p{L}\\p{N}])`)).join('[\\s-]+');
+      const body = words
+        .map((w, i) => (i === last && w.length >= 5 ? w : `${w}(?![\\p{L}\\p{N}])`))
+        .join('[\\s-]+');
       const re = new RegExp(`(?<![\\p{L}\\p{N}])${body}`, 'giu');
       let excluded = false;
       for (const text of docs) {
@@ -171,13 +181,20 @@ function inExclusionList(text: string, at: number, rules: AnswerabilityRules): b
 }
 
 /** The population groups the question names (closed class, from the table). */
-export function findPopulations(question: Normalized, language: 'nl' | 'en', rules: AnswerabilityRules = DEFAULT_RULES): NamedEntity[] {
+export function findPopulations(
+  question: Normalized,
+  language: 'nl' | 'en',
+  rules: AnswerabilityRules = DEFAULT_RULES,
+): NamedEntity[] {
   const out: NamedEntity[] = [];
   for (const p of rules.populations) {
     for (let i = 0; i < question.tokens.length; i++) {
       const end = p.terms.reduce((e, m) => Math.max(e, m(question.tokens, i)), -1);
       if (end > i) {
-        const surface = question.tokens.slice(i, end).map((t) => t.text).join(' ');
+        const surface = question.tokens
+          .slice(i, end)
+          .map((t) => t.text)
+          .join(' ');
         out.push({ surface: p.name[language], type: 'population', forms: [surface, p.name.nl] });
         break;
       }
@@ -190,7 +207,11 @@ export function findPopulations(question: Normalized, language: 'nl' | 'en', rul
  * Entities without a lexicon: populations, and words the question marks as names by putting them in quotes
  * or brackets (type `unknown`). Capitalisation is no sign: "Belgen", "Leuven" are not treatments.
  */
-export function fallbackEntities(question: Normalized, language: 'nl' | 'en', rules: AnswerabilityRules = DEFAULT_RULES): NamedEntity[] {
+export function fallbackEntities(
+  question: Normalized,
+  language: 'nl' | 'en',
+  rules: AnswerabilityRules = DEFAULT_RULES,
+): NamedEntity[] {
   const out = findPopulations(question, language, rules);
   const seen = new Set(out.map((e) => e.surface.toLowerCase()));
   const add = (w: string): void => {
@@ -200,12 +221,18 @@ export function fallbackEntities(question: Normalized, language: 'nl' | 'en', ru
     out.push({ surface: w, type: 'unknown', forms: [w] });
   };
   // Quoted or bracketed in the question as typed.
-  for (const m of question.clean.matchAll(/["“”„«»‹›'‘’([{<*]\s*([\p{L}][\p{L}\p{N}-]{3,})\s*["“”„«»‹›'‘’)\]}>*]/gu)) add(m[1] ?? '');
+  for (const m of question.clean.matchAll(
+    /["“”„«»‹›'‘’([{<*]\s*([\p{L}][\p{L}\p{N}-]{3,})\s*["“”„«»‹›'‘’)\]}>*]/gu,
+  ))
+    add(m[1] ?? '');
   return out;
 }
 
 /** Which figure, if any, the question asks for. */
-export function askedFigure(question: Normalized, rules: AnswerabilityRules = DEFAULT_RULES): FigureKind | undefined {
+export function askedFigure(
+  question: Normalized,
+  rules: AnswerabilityRules = DEFAULT_RULES,
+): FigureKind | undefined {
   const tokens = question.tokens;
   for (const kind of FIGURE_KINDS) {
     const { ask } = rules.figures[kind];
@@ -216,11 +243,17 @@ export function askedFigure(question: Normalized, rules: AnswerabilityRules = DE
 }
 
 const NUMBER_WORDS = new Set(
-  'een twee drie vier vijf zes zeven acht negen tien elf twaalf vijftien twintig dertig honderd half anderhalf one two three four five six seven eight nine ten twelve fifteen twenty thirty hundred'.split(' '),
+  'een twee drie vier vijf zes zeven acht negen tien elf twaalf vijftien twintig dertig honderd half anderhalf one two three four five six seven eight nine ten twelve fifteen twenty thirty hundred'.split(
+    ' ',
+  ),
 );
 
 /** Whether a sentence states a figure of this kind: a number and one of the kind's words. */
-export function statesFigure(kind: FigureKind, sentence: string, rules: AnswerabilityRules = DEFAULT_RULES): boolean {
+export function statesFigure(
+  kind: FigureKind,
+  sentence: string,
+  rules: AnswerabilityRules = DEFAULT_RULES,
+): boolean {
   const tokens = tokenize(sentence);
   const hasNumber = tokens.some((t) => /\d/.test(t.text) || NUMBER_WORDS.has(t.text));
   if (!hasNumber) return false;
@@ -234,7 +267,14 @@ export type Answerability =
   | { kind: 'refuse'; reason: 'unknown-subject' | 'dose-or-cost'; subject?: string };
 
 /** Entity types the corpus must speak about for the question to be answered. */
-const MUST_BE_COVERED: ReadonlySet<EntityType> = new Set(['drug', 'drug-class', 'treatment', 'test', 'condition', 'unknown']);
+const MUST_BE_COVERED: ReadonlySet<EntityType> = new Set([
+  'drug',
+  'drug-class',
+  'treatment',
+  'test',
+  'condition',
+  'unknown',
+]);
 
 export interface AnswerabilityInput {
   entities: readonly NamedEntity[];
@@ -265,7 +305,9 @@ export function judgeAnswerability(input: AnswerabilityInput): Answerability {
   }
   for (const e of input.entities) {
     if (e.type === 'population' && mentionOf(e) !== 'covered') {
-      return input.aboutMedication ? { kind: 'refuse', reason: 'unknown-subject', subject: e.surface } : { kind: 'caveat', subject: e.surface };
+      return input.aboutMedication
+        ? { kind: 'refuse', reason: 'unknown-subject', subject: e.surface }
+        : { kind: 'caveat', subject: e.surface };
     }
   }
   return { kind: 'answer' };

@@ -47,7 +47,10 @@ export function parseInjectionTable(json: unknown): InjectionScreen {
   const parsed = InjectionTableSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('config_error', `Invalid injection table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`);
+    throw new AppError(
+      'config_error',
+      `Invalid injection table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+    );
   }
   return {
     markers: parsed.data.markers.map((m) => ({ why: m.why, regex: new RegExp(m.regex, 'iu') })),
@@ -65,7 +68,10 @@ export function loadInjectionScreen(): InjectionScreen {
 const DEFAULT_SCREEN = loadInjectionScreen();
 
 /** Why a text was flagged, for logs and tests; undefined when it is clean. */
-export function injectionReason(text: string | Normalized, screen: InjectionScreen = DEFAULT_SCREEN): string | undefined {
+export function injectionReason(
+  text: string | Normalized,
+  screen: InjectionScreen = DEFAULT_SCREEN,
+): string | undefined {
   const n = typeof text === 'string' ? normalize(text) : text;
   // Markers on the cleaned text (tags and brackets are the evidence) and on the folded text (diacritics).
   for (const m of screen.markers) if (m.regex.test(n.clean)) return m.why;
@@ -74,6 +80,9 @@ export function injectionReason(text: string | Normalized, screen: InjectionScre
 }
 
 /** Whether a text carries instructions aimed at the system (data-driven part of the screen). */
-export function screenInjection(text: string | Normalized, screen: InjectionScreen = DEFAULT_SCREEN): boolean {
+export function screenInjection(
+  text: string | Normalized,
+  screen: InjectionScreen = DEFAULT_SCREEN,
+): boolean {
   return injectionReason(text, screen) !== undefined;
 }

@@ -32,7 +32,10 @@ export function parseConfusables(json: unknown): Confusables {
   const parsed = ConfusablesSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('config_error', `Invalid confusables table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`);
+    throw new AppError(
+      'config_error',
+      `Invalid confusables table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+    );
   }
   return new Map(Object.entries(parsed.data.map));
 }
@@ -67,8 +70,11 @@ export interface Normalized {
 
 // Zero-width space/non-joiner/joiner, LRM/RLM, word joiner, invisible operators, soft hyphen, Mongolian vowel
 // separator, combining grapheme joiner, bidi embeddings/isolates, BOM, Hangul fillers, variation selectors.
-// eslint-disable-next-line no-misleading-character-class -- the class lists invisible marks on purpose, to remove them
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu;
+const INVISIBLE = new RegExp(
+  // eslint-disable-next-line no-misleading-character-class -- the class lists invisible marks on purpose, to remove them
+  '[\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0]',
+  'gu',
+);
 
 /** Removes invisibles, applies NFKC and folds look-alikes; nothing else. */
 export function cleanText(text: string, confusables: Confusables = DEFAULT_CONFUSABLES): string {
@@ -83,7 +89,9 @@ export function cleanText(text: string, confusables: Confusables = DEFAULT_CONFU
 function collapseSeparators(text: string): string {
   let out = text.replace(/(?<=[\p{L}\p{N}])_+(?=[\p{L}\p{N}])/gu, ' ').replace(/_{2,}/g, ' ');
   // Single letters joined by one repeated separator (at least four letters, so "a. b." lists stay).
-  out = out.replace(/(?<![\p{L}\p{N}])\p{L}(?:([.\-_ ])\p{L}){3,}(?![\p{L}\p{N}])/gu, (m) => m.replace(/[.\-_ ]/g, ''));
+  out = out.replace(/(?<![\p{L}\p{N}])\p{L}(?:([.\-_ ])\p{L}){3,}(?![\p{L}\p{N}])/gu, (m) =>
+    m.replace(/[.\-_ ]/g, ''),
+  );
   // A dot glued between two words ("negeer.alle") separates them; abbreviations like "o.a." have single letters.
   out = out.replace(/(?<=\p{L}{2})\.(?=\p{L}{2})/gu, ' ');
   return out.replace(/[ \t\u00A0]+/g, ' ');
@@ -91,17 +99,19 @@ function collapseSeparators(text: string): string {
 
 /** Strips quotes, brackets and markup around words: what is left is the words themselves. */
 export function plainText(clean: string): string {
-  return clean
-    .replace(/<\/?[a-z][^<>]{0,60}>/gi, ' ')
-    .replace(/[“”„‟"«»‹›‚]/g, ' ')
-    // An apostrophe stays inside a word ("can't", "baby's") and as Dutch "'s"/"'t" ("'s nachts").
-    .replace(/'/g, (_m, at: number, s: string) => (keepApostrophe(s, at) ? "'" : ' '))
-    .replace(/[()[\]{}<>*~|^=\\]+/g, ' ')
-    .replace(/(?<![\p{L}\p{N}])#+|#+(?![\p{L}\p{N}])/gu, ' ')
-    .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, ' ')
-    .replace(/[ \t\u00A0]+/g, ' ')
-    .replace(/ ([?!.,;:])/g, '$1')
-    .trim();
+  return (
+    clean
+      .replace(/<\/?[a-z][^<>]{0,60}>/gi, ' ')
+      .replace(/[“”„‟"«»‹›‚]/g, ' ')
+      // An apostrophe stays inside a word ("can't", "baby's") and as Dutch "'s"/"'t" ("'s nachts").
+      .replace(/'/g, (_m, at: number, s: string) => (keepApostrophe(s, at) ? "'" : ' '))
+      .replace(/[()[\]{}<>*~|^=\\]+/g, ' ')
+      .replace(/(?<![\p{L}\p{N}])#+|#+(?![\p{L}\p{N}])/gu, ' ')
+      .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, ' ')
+      .replace(/[ \t\u00A0]+/g, ' ')
+      .replace(/ ([?!.,;:])/g, '$1')
+      .trim()
+  );
 }
 
 function keepApostrophe(s: string, at: number): boolean {
@@ -123,7 +133,6 @@ export function foldForMatch(text: string): string {
     .replace(/\bwon't\b/g, 'will not')
     .replace(/n't\b/g, ' not');
 }
-
 
 /** Tokens of a plain text with their clause index; decimals ("38,5", "2.5") stay one token. */
 export function tokenize(plain: string): Token[] {

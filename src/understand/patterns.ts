@@ -90,14 +90,22 @@ function compileWord(raw: string): (token: string) => boolean {
   if (post) {
     return (t) =>
       t.startsWith(core) ||
-      (fuzzy && t.length >= core.length - 1 && [core.length - 1, core.length, core.length + 1].some((n) => oneEditApart(t.slice(0, n), core)));
+      (fuzzy &&
+        t.length >= core.length - 1 &&
+        [core.length - 1, core.length, core.length + 1].some((n) => oneEditApart(t.slice(0, n), core)));
   }
   return (t) => t === core || (fuzzy && oneEditApart(t, core));
 }
 
 /** Compiles one term (see the module comment) into a matcher returning the end index or -1. */
 export function compileTerm(term: string): TermMatcher {
-  const words = term.trim().toLowerCase().normalize('NFD').replace(/\p{M}+/gu, '').split(/\s+/).map(compileWord);
+  const words = term
+    .trim()
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .split(/\s+/)
+    .map(compileWord);
   return (tokens, i) => {
     const clause = tokens[i]?.clause;
     for (let k = 0; k < words.length; k++) {
@@ -119,7 +127,12 @@ export function compilePattern(pattern: Pattern): CompiledPattern {
   };
 }
 
-function occurrences(tokens: readonly Token[], from: number, to: number, slot: TermMatcher[]): [number, number][] {
+function occurrences(
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  slot: TermMatcher[],
+): [number, number][] {
   // The longest term at each position wins and its words are not matched again ("geen controle" is one
   // occurrence, so its "geen" is part of the sign rather than a negation of it).
   const out: [number, number][] = [];

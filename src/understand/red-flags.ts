@@ -2,7 +2,16 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { normalize, type Normalized, type Token } from './normalize.js';
-import { anyTermIn, compilePattern, compileTerm, findMatch, PatternSchema, TermSchema, type CompiledPattern, type PatternMatch } from './patterns.js';
+import {
+  anyTermIn,
+  compilePattern,
+  compileTerm,
+  findMatch,
+  PatternSchema,
+  TermSchema,
+  type CompiledPattern,
+  type PatternMatch,
+} from './patterns.js';
 
 /**
  * Red-flag detection: warning signs that call for urgent medical assessment instead of self-care advice.
@@ -83,7 +92,13 @@ export interface RedFlag {
 /** A table ready to match. */
 export interface RedFlagDetector {
   table: RedFlagTable;
-  families: { id: string; label: { nl: string; en: string }; referral: string; patterns: CompiledPattern[]; resolvedBy: ReturnType<typeof compileTerm>[] }[];
+  families: {
+    id: string;
+    label: { nl: string; en: string };
+    referral: string;
+    patterns: CompiledPattern[];
+    resolvedBy: ReturnType<typeof compileTerm>[];
+  }[];
   cues: ReturnType<typeof compileTerm>[];
   breakers: ReturnType<typeof compileTerm>[];
   qualifiers: ReturnType<typeof compileTerm>[];
@@ -98,7 +113,10 @@ export function parseRedFlagTable(json: unknown): RedFlagDetector {
   const parsed = RedFlagTableSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('config_error', `Invalid red-flag table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`);
+    throw new AppError(
+      'config_error',
+      `Invalid red-flag table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+    );
   }
   const table = parsed.data;
   return {
@@ -119,7 +137,12 @@ export function parseRedFlagTable(json: unknown): RedFlagDetector {
 }
 
 function exact(term: string): ReturnType<typeof compileTerm> {
-  return compileTerm(term.split(/\s+/).map((w) => (w.startsWith('=') ? w : `=${w}`)).join(' '));
+  return compileTerm(
+    term
+      .split(/\s+/)
+      .map((w) => (w.startsWith('=') ? w : `=${w}`))
+      .join(' '),
+  );
 }
 
 /** Loads the bundled table (src/understand/red-flags.json). */
@@ -157,7 +180,10 @@ function isNegated(d: RedFlagDetector, m: PatternMatch, tokens: readonly Token[]
  * resolved in the same sentence ("vroeger gevallen, nu genezen"); later mentions still count.
  * @param question raw text or an already normalised one (the same normalisation is applied once).
  */
-export function detectRedFlags(question: string | Normalized, detector: RedFlagDetector = DEFAULT_DETECTOR): RedFlag[] {
+export function detectRedFlags(
+  question: string | Normalized,
+  detector: RedFlagDetector = DEFAULT_DETECTOR,
+): RedFlag[] {
   const { tokens } = typeof question === 'string' ? normalize(question) : question;
   const flags: RedFlag[] = [];
   for (const family of detector.families) {
@@ -169,7 +195,10 @@ export function detectRedFlags(question: string | Normalized, detector: RedFlagD
           label: family.label.nl,
           labelEn: family.label.en,
           referral: family.referral,
-          match: tokens.slice(m.start, m.end).map((t) => t.text).join(' '),
+          match: tokens
+            .slice(m.start, m.end)
+            .map((t) => t.text)
+            .join(' '),
         });
         break;
       }
@@ -198,6 +227,9 @@ function findMatchAccepted(
 }
 
 /** The retrieval query for what the corpus says about red flags and referral, for these flags. */
-export function redFlagReferralQuery(flags: readonly RedFlag[], detector: RedFlagDetector = DEFAULT_DETECTOR): string {
+export function redFlagReferralQuery(
+  flags: readonly RedFlag[],
+  detector: RedFlagDetector = DEFAULT_DETECTOR,
+): string {
   return [detector.table.referralQuery, ...flags.map((f) => f.referral)].join(' ');
 }

@@ -30,7 +30,9 @@ const variants = attacks.flatMap((a) => Object.entries(TRICKS).map(([trick, f]) 
 describe('injection variant suite (Dutch and English, character tricks)', () => {
   it('has at least 100 variants', () => {
     expect(variants.length).toBeGreaterThanOrEqual(100);
-    console.info(`injection suite: ${attacks.length} attacks × ${Object.keys(TRICKS).length} tricks = ${variants.length} variants`);
+    console.info(
+      `injection suite: ${attacks.length} attacks × ${Object.keys(TRICKS).length} tricks = ${variants.length} variants`,
+    );
   });
 
   it('every variant is caught', () => {
@@ -62,9 +64,13 @@ describe('screenHistory', () => {
 });
 
 describe('injection.json shape', () => {
-  const table = createRequire(import.meta.url)('../../src/understand/injection.json') as { markers: unknown[] };
+  const table = createRequire(import.meta.url)('../../src/understand/injection.json') as {
+    markers: unknown[];
+  };
   it('validates, and rejects a bad marker expression', () => {
     expect(parseInjectionTable(table).patterns.length).toBeGreaterThan(5);
-    expect(() => parseInjectionTable({ ...table, markers: [{ why: 'x', regex: '(' }] })).toThrow(/regular expression/);
+    expect(() => parseInjectionTable({ ...table, markers: [{ why: 'x', regex: '(' }] })).toThrow(
+      /regular expression/,
+    );
   });
 });

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { normalize, parseConfusables } from '../../src/understand/normalize.js';
 
-const words = (t: string): string => normalize(t).tokens.map((x) => x.text).join(' ');
+const words = (t: string): string =>
+  normalize(t)
+    .tokens.map((x) => x.text)
+    .join(' ');
 
 describe('normalize', () => {
   it.each([
@@ -36,7 +39,7 @@ describe('normalize', () => {
     expect(words(input)).toBe(out);
   });
 
-  it("keeps Dutch \"'s nachts\", English contractions, decimals and abbreviations", () => {
+  it('keeps Dutch "\'s nachts", English contractions, decimals and abbreviations', () => {
     expect(normalize("'s nachts").plain).toBe("'s nachts");
     expect(words("I can't")).toBe('i can not');
     expect(words('38,5 graden en 2.5 mg')).toBe('38,5 graden en 2.5 mg');
@@ -45,7 +48,13 @@ describe('normalize', () => {
 
   it('folds case and diacritics in tokens and splits clauses at sentence punctuation', () => {
     const n = normalize('Patiënt heeft KOORTS. Geen pijn');
-    expect(n.tokens.map((t) => `${t.text}:${t.clause}`)).toEqual(['patient:0', 'heeft:0', 'koorts:0', 'geen:1', 'pijn:1']);
+    expect(n.tokens.map((t) => `${t.text}:${t.clause}`)).toEqual([
+      'patient:0',
+      'heeft:0',
+      'koorts:0',
+      'geen:1',
+      'pijn:1',
+    ]);
   });
 
   it('invisible characters anywhere never change the tokens (property)', () => {

@@ -28,7 +28,9 @@ describe('red-flag phrasing suite (patient voice, GP shorthand, English, typos, 
   it('reports the false-alarm rate on near-misses (bound: 5%)', () => {
     const alarms = nearMisses.filter((n) => detectRedFlags(n.q).length > 0);
     const rate = alarms.length / nearMisses.length;
-    console.info(`red-flag false alarms: ${alarms.length}/${nearMisses.length} (${(rate * 100).toFixed(1)}%)`);
+    console.info(
+      `red-flag false alarms: ${alarms.length}/${nearMisses.length} (${(rate * 100).toFixed(1)}%)`,
+    );
     expect(rate).toBeLessThanOrEqual(0.05);
   });
 });
@@ -45,7 +47,9 @@ describe('red-flag families', () => {
 
   it('a past fall that has healed is not a flag, a past cancer still is', () => {
     expect(detectRedFlags('Vroeger gevallen, nu genezen.')).toEqual([]);
-    expect(detectRedFlags('Vroeger borstkanker gehad, nu genezen.').map((f) => f.id)).toEqual(['cancer-history']);
+    expect(detectRedFlags('Vroeger borstkanker gehad, nu genezen.').map((f) => f.id)).toEqual([
+      'cancer-history',
+    ]);
   });
 
   it('fillers between the words of a sign do not hide it (property)', () => {
@@ -79,7 +83,9 @@ describe('red-flags.json shape', () => {
   it('rejects a table with a duplicate family, a missing label or a bad regular expression', () => {
     const t = structuredClone(table) as { families: Record<string, unknown>[] };
     expect(() => parseRedFlagTable({ ...t, families: [...t.families, t.families[0]] })).toThrow(/duplicate/);
-    expect(() => parseRedFlagTable({ ...t, families: [{ ...t.families[0], label: undefined }] })).toThrow(/config_error|Invalid/);
+    expect(() => parseRedFlagTable({ ...t, families: [{ ...t.families[0], label: undefined }] })).toThrow(
+      /config_error|Invalid/,
+    );
     const bad = { ...t.families[0], patterns: [{ why: 'x', all: [['/(/']] }] };
     expect(() => parseRedFlagTable({ ...t, families: [bad] })).toThrow(/regular expression/);
   });
