@@ -5,10 +5,9 @@ import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
 import { detectIntent } from './intent.js';
 import { jaccard, type ScoredSentence } from './select.js';
-import { rankSentences } from './offline.js';
+import { flatText as flat, rankSentences } from './offline.js';
 import { composeInOrder } from './extractive.js';
 import { selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
-import { foldText } from '../text/analyze.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
@@ -59,6 +58,8 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   const history = screenHistory(options.history ?? []);
   const followUp = resolveFollowUp(asked, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;
+  // "Waarom?", "Hoe dan?": no content words of its own, it asks about the previous answer.
+  const contentless = history.length > 0 && index.analyzer.contentTerms(question).length === 0;
   // Intent from the question as asked, population and named source from the resolved follow-up too.
   const intent = { ...detectIntent(query), ...detectIntent(asked) };
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
@@ -102,12 +103,16 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
         : false;
     if (llmDone) composer = 'llm';
     else {
-      const { ranked } = await rankSentences(ctx, query, question, intent, passages);
+      const { ranked, rankQuery } = await rankSentences(ctx, query, question, intent, passages, history);
+      const anchor = followUp.isFollowUp || contentless ? rankQuery.anchor : undefined;
       // A follow-up ("Waarom?") moves on: what earlier answers already quoted is not quoted again.
       const said = history.map((t) => flat(t.answer)).join('\n');
       const selection = selectAnswer(ranked, ctx.ranker.model, (f) => index.sources.get(f)?.authority ?? 99, {
         maxExtra: redFlags.length > 0 ? 1 : 2,
-        exclude: (c) => builder.has(c) || (said.length > 0 && said.includes(flat(c.text))),
+        exclude: (c) =>
+          builder.has(c) ||
+          (said.length > 0 && said.includes(flat(c.text))) ||
+          (anchor !== undefined && anchor.shown.includes(flat(c.text))),
       });
       const shown = withSubjects(index, selection.shown);
       for (const c of composeInOrder(shown, index.sources, framePhrases(prompts, language))) {
@@ -286,10 +291,6 @@ function citationOf(index: LoadedIndex, q: CandidateSentence & { strength?: stri
   };
 }
 
-/** Folded, whitespace-collapsed text, to recognise a sentence inside an earlier answer. */
-function flat(text: string): string {
-  return foldText(text).replace(/\s+/g, ' ').trim();
-}
 
 /** A sentence opening with a pronoun or demonstrative needs the sentence before it for its subject. */
 const LEANS_ON_PREVIOUS = /^(het|dit|deze|die|dat|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|it|this|these|they)\b/i;

@@ -5,8 +5,10 @@ import type { SourceKind } from '../types.js';
 import type { QuestionIntent } from './intent.js';
 import { countPattern } from './select.js';
 import { candidateSentences, type SentenceCache } from './sentences.js';
-import type { RankQuery } from '../rank/features.js';
-import { rankCandidates, rankQuery, type RankedSentence, type Ranker } from '../rank/rank.js';
+import type { Anchor, RankQuery } from '../rank/features.js';
+import { detectIntent } from './intent.js';
+import { resolveFollowUp, type Turn } from './follow-up.js';
+import { rankCandidates, rankQuery, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
 
 /** What ranking sentences needs: the loaded index, its prepared sentences, and the trained ranker. */
 export interface ChooseContext {
@@ -27,9 +29,11 @@ export async function rankSentences(
   asked: string,
   intent: QuestionIntent,
   passages: RetrievedChunk[],
+  history: readonly Turn[] = [],
 ): Promise<{ ranked: RankedSentence[]; rankQuery: RankQuery }> {
   const { index } = ctx;
-  const rq = rankQuery(index, query, asked, intent);
+  const anchor = history.length > 0 ? await previousLead(ctx, history) : undefined;
+  const rq = { ...rankQuery(index, ctx.ranker, query, asked, intent), ...(anchor ? { anchor } : {}) };
   const focus = intent.quantityFocus
     ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
     : [];
@@ -45,6 +49,34 @@ export async function rankSentences(
   ];
   const candidates = candidateSentences(index, pool, ctx.sentences);
   return { ranked: rankCandidates(index, ctx.ranker, rq, candidates), rankQuery: rq };
+}
+
+/**
+ * Where the previous answer's bottom line sits: the best sentence for the previous question (resolved
+ * against its own history). A follow-up ("Waarom?", "Hoe dan?") asks about that claim; its reason or method
+ * is usually stated right after it, and the claim itself is not the answer again.
+ */
+async function previousLead(ctx: ChooseContext, history: readonly Turn[]): Promise<Anchor | undefined> {
+  const { index } = ctx;
+  const last = history[history.length - 1];
+  if (!last) return undefined;
+  const earlier = history.slice(0, -1) as Turn[];
+  const resolved = resolveFollowUp(last.question, earlier, (t) => index.analyzer.contentTerms(t));
+  if (index.analyzer.contentTerms(resolved.query).length === 0) return undefined;
+  const intent = { ...detectIntent(resolved.query), ...detectIntent(last.question) };
+  const passages = await retrieve(index, resolved.query, { k: 10 });
+  const { ranked } = await rankSentences(ctx, resolved.query, last.question, intent, passages);
+  // The same choice answer() made for it (near-ties go to the more authoritative source).
+  const { shown } = selectAnswer(ranked, ctx.ranker.model, (f) => index.sources.get(f)?.authority ?? 99);
+  const lead = shown[0];
+  return lead
+    ? { file: lead.passage.chunk.file, cleanStart: lead.cleanStart, shown: shown.map((c) => flatText(c.text)) }
+    : undefined;
+}
+
+/** Folded, whitespace-collapsed text: the same sentence quoted twice in a document compares equal. */
+export function flatText(text: string): string {
+  return foldText(text).replace(/\s+/g, ' ').trim();
 }
 
 /**

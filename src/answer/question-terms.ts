@@ -32,8 +32,9 @@ const REQUEST_WORDS =
  */
 const TOPIC_WORDS =
   'rug rugpijn lage lagerugpijn pijn rugklachten onderrug back pain low lower ' +
-  // Words that name a source pick the document (retrieval), not the sentence: the answer names its source.
-  'kce richtlijn kcerichtlijn minerva minervaduiding duiding cochrane bmj guideline';
+  // Words that name a kind of source pick the document (retrieval), not the sentence: the answer names its
+  // source. The names of the loaded sources themselves are added by the caller (`sourceTopic`).
+  'richtlijn richtlijnen guideline guidelines duiding bron bronnen artikel';
 /** Weight factor of a topic word (0–1). */
 const TOPIC_WEIGHT = 0.25;
 
@@ -48,11 +49,16 @@ export interface TermStats {
  * words does this text speak about", comparable across question lengths and independent of how many
  * synonyms the table happens to list for a word.
  */
-export function weighQuestion(analyzer: Analyzer, stats: TermStats, text: string): QuestionTerm[] {
+export function weighQuestion(
+  analyzer: Analyzer,
+  stats: TermStats,
+  text: string,
+  sourceTopic: ReadonlySet<string> = new Set(),
+): QuestionTerm[] {
   // A term that occurs nowhere gets the idf of an unseen word: unknown words are the most specific ones.
   const unseenIdf = stats.idf('\u0000unseen');
   const frame = new Set(analyzer.contentTerms(REQUEST_WORDS));
-  const topic = new Set(analyzer.contentTerms(TOPIC_WORDS));
+  const topic = new Set([...analyzer.contentTerms(TOPIC_WORDS), ...sourceTopic]);
   return analyzer.contentTerms(text).filter((term) => !frame.has(term)).map((term) => {
     let equivalents = analyzer.equivalents(term);
     if (!equivalents.some((t) => stats.df(t) > 0)) {
@@ -72,6 +78,16 @@ export function weighQuestion(analyzer: Analyzer, stats: TermStats, text: string
         (topic.has(term) ? TOPIC_WEIGHT : 1),
     };
   });
+}
+
+/**
+ * Terms of the loaded sources' names (labels and publishers, e.g. "KCE-richtlijn", "Minerva"): a question
+ * that names a source is about what it asks, not about the source's name.
+ */
+export function sourceNameTerms(analyzer: Analyzer, sources: Iterable<{ label: string; publisher: string }>): Set<string> {
+  const out = new Set<string>();
+  for (const s of sources) for (const t of analyzer.contentTerms(`${s.label} ${s.publisher}`)) out.add(t);
+  return out;
 }
 
 /** idf-weighted share (0–1) of the known question terms that the term set contains (or an equivalent of). */

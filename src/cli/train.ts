@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { loadConfig, PROJECT_ROOT } from '../config.js';
 import { prepareSentences } from '../answer/sentences.js';
 import { loadPrompts } from '../answer/prompts.js';
-import { loadGold } from '../eval/gold.js';
 import { ensureIndex } from '../ingest/load.js';
 import { writeFileAtomic } from '../ingest/atomic-write.js';
 import { loadRanker } from '../rank/rank.js';
@@ -15,8 +14,8 @@ import { factRecall } from '../eval/metrics.js';
 import type { SourceMeta } from '../types.js';
 import { FEATURE_NAMES } from '../rank/features.js';
 import { modelProbability, neutralModel, RankModelSchema, type RankModel } from '../rank/model.js';
-import { bestF1Threshold, fitLogistic } from '../rank/train.js';
-import { loadTrainingSplit } from '../rank/training-data.js';
+import { bestF1Threshold, fitListwise } from '../rank/train.js';
+import { loadLabelled } from '../eval/split.js';
 
 /** Hyper-parameters: fixed, general defaults (not searched on any evaluation split). */
 const HYPER = { l2: 0.01, iterations: 800, learningRate: 0.5 };
@@ -43,11 +42,12 @@ async function main(): Promise<void> {
   const ctx = { index, prompts, config, sentences: prepareSentences(index), ranker: loadRanker(neutralModel()) };
   const goldFile = path.join(PROJECT_ROOT, 'eval', 'gold.jsonl');
   const realisticFile = path.join(PROJECT_ROOT, 'eval', 'realistic.jsonl');
-  const gold: TrainingItem[] = (await loadGold(goldFile)).map((g) => ({ ...g }));
-  const tune = await loadTrainingSplit(realisticFile, 'tune');
+  const gold: TrainingItem[] = await loadLabelled(goldFile, 'all');
+  // Only the tune split: the test split is what the ranker is reported on.
+  const tune: TrainingItem[] = await loadLabelled(realisticFile, 'tune');
   const files = ['eval/gold.jsonl', ...(tune.length > 0 ? ['eval/realistic.jsonl#tune'] : [])];
   const { pairs, groups, questions, skipped } = await collectPairs(ctx, [...gold, ...tune]);
-  const fitted = fitLogistic(pairs, FEATURE_NAMES.length, HYPER);
+  const fitted = fitListwise(pairs, FEATURE_NAMES.length, HYPER);
   const draft: RankModel = {
     ...neutralModel(),
     ...fitted,

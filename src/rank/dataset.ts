@@ -49,7 +49,7 @@ export async function collectPairs(
     const followUp = resolveFollowUp(item.question, history, (t) => index.analyzer.contentTerms(t));
     const intent = { ...detectIntent(followUp.query), ...detectIntent(item.question) };
     const passages = await retrieve(index, followUp.query, { k });
-    const { ranked, rankQuery } = await rankSentences(ctx, followUp.query, item.question, intent, passages);
+    const { ranked, rankQuery } = await rankSentences(ctx, followUp.query, item.question, intent, passages, history);
     // Document order within passage order, independent of the current model's scores.
     const candidates = [...ranked]
       .sort((a, b) => a.passageRank - b.passageRank || a.cleanStart - b.cleanStart)

@@ -25,7 +25,20 @@ export interface RankQuery {
   type: QuestionType;
   /** Matches a number right before what a "hoeveel X" question counts. */
   counted?: RegExp | undefined;
+  /** For a follow-up: where the previous answer's bottom line sits. */
+  anchor?: Anchor | undefined;
 }
+
+/** A sentence position: file and cleaned offset. */
+export interface Anchor {
+  file: string;
+  cleanStart: number;
+  /** Texts the previous answer showed (folded): a follow-up does not show them again. */
+  shown: string[];
+}
+
+/** Characters after an anchor within which a sentence counts as "right after it" (about three sentences). */
+const AFTER_ANCHOR_CHARS = 600;
 
 // prettier-ignore
 export const FEATURE_NAMES = [
@@ -37,6 +50,7 @@ export const FEATURE_NAMES = [
   'population_match', 'population_mismatch', 'named_source',
   'is_question', 'short', 'no_terminal', 'long', 'non_body', 'reference_like', 'starts_anaphor',
   'has_strength', 'list_item', 'authority', 'has_number',
+  'is_anchor', 'after_anchor', 'anchor_document', 'lexical_rank', 'dense_rank',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -205,8 +219,23 @@ export function candidateFeatures(
     list_item: c.context.listItem ? 1 : 0,
     authority: source ? authorityScore(source.kind) : 0,
     has_number: t.statesNumber ? 1 : 0,
+    is_anchor: anchorIs(query.anchor, c) ? 1 : 0,
+    after_anchor: afterAnchor(query.anchor, c) ? 1 : 0,
+    anchor_document: query.anchor?.file === c.passage.chunk.file ? 1 : 0,
+    lexical_rank: c.passage.ranks.lexical ? 1 / c.passage.ranks.lexical : 0,
+    dense_rank: c.passage.ranks.dense ? 1 / c.passage.ranks.dense : 0,
   };
   return FEATURE_NAMES.map((n) => f[n]);
+}
+
+function anchorIs(anchor: Anchor | undefined, c: CandidateSentence): boolean {
+  return anchor !== undefined && anchor.file === c.passage.chunk.file && anchor.cleanStart === c.cleanStart;
+}
+
+function afterAnchor(anchor: Anchor | undefined, c: CandidateSentence): boolean {
+  if (!anchor || anchor.file !== c.passage.chunk.file) return false;
+  const d = c.cleanStart - anchor.cleanStart;
+  return d > 0 && d <= AFTER_ANCHOR_CHARS;
 }
 
 /** Source authority as a feature in [0, 1]: the model learns how much it matters (it is not an override). */

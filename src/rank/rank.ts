@@ -1,6 +1,6 @@
 import type { LoadedIndex } from '../ingest/load.js';
 import type { QuestionIntent } from '../answer/intent.js';
-import { weighQuestion, type QuestionTerm } from '../answer/question-terms.js';
+import { sourceNameTerms, weighQuestion, type QuestionTerm } from '../answer/question-terms.js';
 import type { CandidateSentence } from '../answer/sentences.js';
 import { countPattern, jaccard } from '../answer/select.js';
 import { candidateFeatures, questionType, sentenceTraits, type RankQuery, type SentenceTraits } from './features.js';
@@ -22,6 +22,8 @@ export interface Ranker {
    * value (one per loaded index), not to the module; bounded by the number of sentences in the corpus.
    */
   traits: Map<string, SentenceTraits>;
+  /** Terms of the loaded sources' names, computed on first use (see `sourceNameTerms`). */
+  sourceTopic?: Set<string>;
 }
 
 /** Loads the shipped cue data and trained model (validated; throws AppError 'config_error'). */
@@ -62,8 +64,15 @@ export function aboutTerms(question: QuestionTerm[]): string[][] {
  * @param query the (follow-up resolved) retrieval text.
  * @param asked the question as the user typed it (its wording decides the question type).
  */
-export function rankQuery(index: LoadedIndex, query: string, asked: string, intent: QuestionIntent): RankQuery {
-  const terms = weighQuestion(index.analyzer, index.bm25, query);
+export function rankQuery(
+  index: LoadedIndex,
+  ranker: Ranker,
+  query: string,
+  asked: string,
+  intent: QuestionIntent,
+): RankQuery {
+  ranker.sourceTopic ??= sourceNameTerms(index.analyzer, index.sources.values());
+  const terms = weighQuestion(index.analyzer, index.bm25, query, ranker.sourceTopic);
   const focus = intent.quantityFocus
     ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
     : [];

@@ -39,16 +39,7 @@ export function fitLogistic(pairs: readonly LabelledPair[], dims: number, option
   const iterations = options.iterations ?? 800;
   const lr = options.learningRate ?? 0.5;
   const n = pairs.length;
-  const mean = new Array<number>(dims).fill(0);
-  const std = new Array<number>(dims).fill(0);
-  for (const p of pairs) for (let j = 0; j < dims; j++) mean[j] = (mean[j] as number) + (p.x[j] as number) / n;
-  for (const p of pairs) {
-    for (let j = 0; j < dims; j++) std[j] = (std[j] as number) + ((p.x[j] as number) - (mean[j] as number)) ** 2 / n;
-  }
-  // A constant feature gets std 1 (its standardised value is 0 and its weight stays 0).
-  for (let j = 0; j < dims; j++) std[j] = Math.sqrt(std[j] as number) || 1;
-  const z = pairs.map((p) => p.x.map((v, j) => (v - (mean[j] as number)) / (std[j] as number)));
-
+  const { mean, std, z } = standardise(pairs, dims);
   const counts = new Map<string, number>();
   for (const p of pairs) counts.set(`${p.question}:${p.y}`, (counts.get(`${p.question}:${p.y}`) ?? 0) + 1);
   const sampleWeight = pairs.map((p) => 0.5 / (counts.get(`${p.question}:${p.y}`) as number));
@@ -71,6 +62,70 @@ export function fitLogistic(pairs: readonly LabelledPair[], dims: number, option
     b -= lr * gb;
   }
   return { mean, std, weights: w, bias: b };
+}
+
+/**
+ * Listwise fit: per question, a softmax over its candidates' linear scores is pulled towards a uniform
+ * distribution over its positives (the "conditional logit" / ListNet top-one objective), so the weights
+ * are learned for what the answer needs — the answering sentence ranked first among its own question's
+ * candidates. Then a 1-D logistic (Platt) calibration of the scores on the pointwise labels turns scores
+ * into probabilities, so thresholds mean the same across questions. Deterministic like {@link fitLogistic}.
+ */
+export function fitListwise(pairs: readonly LabelledPair[], dims: number, options: FitOptions = {}): FittedModel {
+  const l2 = options.l2 ?? 0.01;
+  const iterations = options.iterations ?? 800;
+  const lr = options.learningRate ?? 0.5;
+  const { mean, std, z } = standardise(pairs, dims);
+  const groups = new Map<number, number[]>();
+  pairs.forEach((p, i) => groups.set(p.question, [...(groups.get(p.question) ?? []), i]));
+  const lists = [...groups.values()].filter((idx) => idx.some((i) => (pairs[i] as LabelledPair).y === 1));
+  const w = new Array<number>(dims).fill(0);
+  for (let it = 0; it < iterations; it++) {
+    const gw = new Array<number>(dims).fill(0);
+    for (const idx of lists) {
+      const scores = idx.map((i) => dot(w, z[i] as number[]));
+      const max = Math.max(...scores);
+      const exps = scores.map((s) => Math.exp(s - max));
+      const sum = exps.reduce((a, b) => a + b, 0);
+      const positives = idx.filter((i) => (pairs[i] as LabelledPair).y === 1).length;
+      idx.forEach((i, k) => {
+        const target = (pairs[i] as LabelledPair).y === 1 ? 1 / positives : 0;
+        const g = ((exps[k] as number) / sum - target) / lists.length;
+        const zi = z[i] as number[];
+        for (let j = 0; j < dims; j++) gw[j] = (gw[j] as number) + g * (zi[j] as number);
+      });
+    }
+    for (let j = 0; j < dims; j++) w[j] = (w[j] as number) - lr * ((gw[j] as number) + l2 * (w[j] as number));
+  }
+  // Platt calibration: p = sigmoid(a·s + b) fitted on all pairs (each question weighing 1, classes balanced).
+  const s = z.map((zi) => dot(w, zi));
+  const cal = fitLogistic(
+    pairs.map((p, i) => ({ question: p.question, x: [s[i] as number], y: p.y })),
+    1,
+    { l2: 0, iterations, learningRate: lr },
+  );
+  const a = (cal.weights[0] as number) / (cal.std[0] as number);
+  const b = cal.bias - a * (cal.mean[0] as number);
+  return { mean, std, weights: w.map((x) => x * a), bias: b };
+}
+
+function dot(w: readonly number[], z: readonly number[]): number {
+  let s = 0;
+  for (let j = 0; j < w.length; j++) s += (w[j] as number) * (z[j] as number);
+  return s;
+}
+
+function standardise(pairs: readonly LabelledPair[], dims: number): { mean: number[]; std: number[]; z: number[][] } {
+  const n = pairs.length;
+  const mean = new Array<number>(dims).fill(0);
+  const std = new Array<number>(dims).fill(0);
+  for (const p of pairs) for (let j = 0; j < dims; j++) mean[j] = (mean[j] as number) + (p.x[j] as number) / n;
+  for (const p of pairs) {
+    for (let j = 0; j < dims; j++) std[j] = (std[j] as number) + ((p.x[j] as number) - (mean[j] as number)) ** 2 / n;
+  }
+  // A constant feature gets std 1 (its standardised value is 0 and its weight stays 0).
+  for (let j = 0; j < dims; j++) std[j] = Math.sqrt(std[j] as number) || 1;
+  return { mean, std, z: pairs.map((p) => p.x.map((v, j) => (v - (mean[j] as number)) / (std[j] as number))) };
 }
 
 /**

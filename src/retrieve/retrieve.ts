@@ -58,7 +58,7 @@ export async function retrieve(index: LoadedIndex, query: string, options: Retri
   const mode = options.mode ?? 'hybrid';
   if (index.analyzer.contentTerms(query).length === 0) return [];
 
-  const lexical = mode === 'dense' ? [] : index.bm25.search(withCompoundHeads(index, index.analyzer.queryTerms(query)), candidates);
+  const lexical = mode === 'dense' ? [] : index.bm25.search(withCompoundHeads(index, index.analyzer.queryTerms(query, index.bm25)), candidates);
   const dense =
     mode === 'lexical'
       ? []

@@ -1,7 +1,15 @@
 import { createRequire } from 'node:module';
 import { createCompoundSplitter, type CompoundSplitter } from './compounds.js';
 import { STOPWORDS } from './stopwords.js';
-import { loadDefaultSynonyms, type SynonymTable } from './synonyms.js';
+import {
+  compileLexicon,
+  EQUIVALENT_MIN_WEIGHT,
+  expandKeys,
+  keysIn,
+  translationsOf,
+  type CompiledLexicon,
+} from './expand.js';
+import { loadDefaultLexicon, type Lexicon, type RelationKind } from './lexicon.js';
 
 /**
  * Dutch text analysis shared by indexing and querying.
@@ -11,7 +19,7 @@ import { loadDefaultSynonyms, type SynonymTable } from './synonyms.js';
  * "2,5" stay one token; hyphenated words give their parts and the joined form; "rug- en nekpijn" also gives
  * "rugpijn") → stopwords dropped → Snowball-Dutch stem → compounds add their parts ("lagerugpijn" →
  * "rugpijn", "lag", "rug", "pijn"). English words go through the same Dutch stemmer; they are only useful
- * through the synonym table, which is analyzed with this same pipeline so both sides always agree.
+ * through the clinical lexicon, which is analyzed with this same pipeline so both sides always agree.
  */
 
 export interface WeightedTerm {
@@ -22,25 +30,34 @@ export interface WeightedTerm {
 export interface Analyzer {
   /** Index-time terms: lowercase, diacritics folded (patiënten/patiénten → patienten), stopwords removed, Snowball-Dutch stemmed; compounds also emit their parts. Order preserved, duplicates kept (for term frequency). */
   terms(text: string): string[];
-  /** Query-time terms: the text's terms plus synonym and English→Dutch expansions (expansions weight < 1, e.g. 0.6; originals 1); merged by term keeping max weight. */
-  queryTerms(text: string): WeightedTerm[];
+  /**
+   * Query-time terms: the text's terms (weight 1; English-only words lower) plus their lexicon expansions
+   * (weight < 1 by relation kind, multiplied along a chain); merged by term keeping max weight. With `stats`
+   * (the index's idf), an expansion's weight is also capped at idf(asked word) / idf(expansion).
+   */
+  queryTerms(text: string, stats?: IdfSource): WeightedTerm[];
   /** Distinct stemmed content terms of the text WITHOUT expansion (compound parts included). Empty for a question with no content words ("wat is dat?", "hoe zit het?"). */
   contentTerms(text: string): string[];
-  /** All index terms that count as "the same word" as this content term: itself, its synonym group members, for coverage checks. */
+  /** All index terms that count as "the same word" as this content term, for coverage checks: itself first, then the one-word terms the lexicon links it to (not over `related` links, weight ≥ 0.5). */
   equivalents(term: string): string[];
+  /** The lexicon compiled with this analyzer's pipeline (for entity finding, see src/understand/entities.ts). */
+  readonly lexicon: CompiledLexicon;
+}
+
+/** The inverse document frequency of a term in the index being searched (> 0; highest for unseen terms). */
+export interface IdfSource {
+  idf(term: string): number;
 }
 
 export interface AnalyzerOptions {
-  /** Synonym table; default: the bundled src/text/synonyms.json. */
-  synonyms?: SynonymTable;
-  /** Weight of a synonym or translation expansion (0–1, default 0.6). */
-  expansionWeight?: number;
-  /** Weight of an expansion triggered by a `related` (narrower) term (0–1, default 0.4). */
-  relatedWeight?: number;
+  /** Clinical lexicon; default: the bundled src/text/synonyms.json (see lexicon.ts). */
+  lexicon?: Lexicon;
+  /** Expansion weight per relation kind (0–1), overriding `DEFAULT_KIND_WEIGHTS` in lexicon.ts. */
+  kindWeights?: Partial<Record<RelationKind, number>>;
   /**
-   * Weight of an original query term that the table knows only as English (0–1, default 0.3). In this Dutch
+   * Weight of an original query term that the lexicon knows only as English (0–1, default 0.3). In this Dutch
    * corpus such words occur only in English titles and reference lists, which they would otherwise pull to
-   * the top; their Dutch translations (at `expansionWeight`) carry the question instead.
+   * the top; their Dutch translations carry the question instead.
    */
   englishWeight?: number;
 }
@@ -119,8 +136,6 @@ function tokenize(folded: string): TokenGroup[] {
  * process and reuse it: every word is stemmed once.
  */
 export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
-  const expansionWeight = options.expansionWeight ?? 0.6;
-  const relatedWeight = options.relatedWeight ?? 0.4;
   const englishWeight = options.englishWeight ?? 0.3;
   const stemmer = snowball.newStemmer('dutch');
   const memo = new Map<string, string>();
@@ -223,90 +238,59 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   const terms = (text: string): string[] => analyzeGroups(text).flatMap((g) => g.terms);
   const contentTerms = (text: string): string[] => [...new Set(terms(text))];
 
-  // ---- synonym table, compiled once per analyzer with this analyzer's own pipeline ----
-  const table = options.synonyms ?? loadDefaultSynonyms();
-  type Kind = 'nl' | 'en' | 'related';
-  interface Trigger {
-    group: number;
-    kind: Kind;
-  }
-  /** Dutch expansion targets per group: the primaries of its `nl` entries. */
-  const targets: string[][] = [];
-  /** Single-term entries: term → groups it triggers. */
-  const single = new Map<string, Trigger[]>();
-  /** Phrase entries by first primary: the full primary sequence and what it triggers. */
-  const phrases = new Map<string, { seq: string[]; trigger: Trigger }[]>();
-  /** Single-term Dutch members per group, for `equivalents`. */
-  const nlSingles: string[][] = [];
-  /** Terms of English entries that are no Dutch entry's term ("pain", "back"; not "sport", "placebo"). */
-  const englishOnly = new Set<string>();
-  const dutch = new Set<string>();
-
+  // ---- clinical lexicon, compiled once per analyzer with this analyzer's own pipeline ----
   const primariesOf = (text: string): string[] =>
     analyzeGroups(text).flatMap((g) => (g.primary === undefined ? [] : [g.primary]));
+  const lexicon = compileLexicon(options.lexicon ?? loadDefaultLexicon(), { primaries: primariesOf, terms }, options.kindWeights);
 
-  table.groups.forEach((group, gi) => {
-    const tgt = new Set<string>();
-    const singles = new Set<string>();
-    for (const kind of ['nl', 'en', 'related'] as const) {
-      for (const entry of group[kind]) {
-        const seq = primariesOf(entry);
-        const first = seq[0];
-        if (first === undefined) continue; // entry made only of stopwords: nothing to match
-        const trigger = { group: gi, kind };
-        if (kind === 'nl') seq.forEach((t) => (tgt.add(t), dutch.add(t)));
-        if (kind === 'en') seq.forEach((t) => englishOnly.add(t));
-        if (seq.length === 1) {
-          const list = single.get(first) ?? [];
-          list.push(trigger);
-          single.set(first, list);
-          if (kind === 'nl') singles.add(first);
-        } else {
-          const list = phrases.get(first) ?? [];
-          list.push({ seq, trigger });
-          phrases.set(first, list);
-        }
-      }
-    }
-    targets.push([...tgt]);
-    nlSingles.push([...singles]);
-  });
-  for (const t of dutch) englishOnly.delete(t);
-
-  const queryTerms = (text: string): WeightedTerm[] => {
+  const queryTerms = (text: string, stats?: IdfSource): WeightedTerm[] => {
     const groups = analyzeGroups(text);
     const weights = new Map<string, number>();
     const add = (term: string, weight: number): void => {
       const prev = weights.get(term);
       if (prev === undefined || weight > prev) weights.set(term, weight);
     };
-    const fired = new Map<number, number>(); // group → strongest trigger weight
-    const fire = (t: Trigger): void => {
-      const w = t.kind === 'related' ? relatedWeight : expansionWeight;
-      fired.set(t.group, Math.max(fired.get(t.group) ?? 0, w));
-    };
-    for (const g of groups) for (const t of g.terms) add(t, englishOnly.has(t) ? englishWeight : 1);
-    // Single-term entries match any term, including compound parts ("rugoperaties" → "operatie").
-    for (const term of weights.keys()) for (const t of single.get(term) ?? []) fire(t);
-    // Phrase entries match consecutive primaries; stopwords are already gone ("terug naar het werk").
+    for (const g of groups) for (const t of g.terms) add(t, lexicon.englishOnly.has(t) ? englishWeight : 1);
     const seq = groups.flatMap((g) => (g.primary === undefined ? [] : [g.primary]));
-    seq.forEach((first, i) => {
-      for (const p of phrases.get(first) ?? []) {
-        if (p.seq.every((t, k) => seq[i + k] === t)) fire(p.trigger);
+    for (const seed of keysIn(lexicon, seq, [...weights.keys()])) {
+      // A phrase is at least as specific as its rarest word. An English word occurs only in this Dutch corpus's
+      // reference lists, so its rarity says nothing: its Dutch translation is the word actually asked.
+      const translations = translationsOf(lexicon, seed);
+      const asked = (translations.length > 0 ? translations : [seed]).flatMap((k) => k.split(' '));
+      const seedIdf = stats === undefined ? 0 : Math.max(...asked.map((t) => stats.idf(t)));
+      for (const [key, w] of expandKeys(lexicon, [seed])) {
+        const words = key.split(' ');
+        // A multi-word target ("acute lage rugpijn") adds its words, since BM25 scores terms, not phrases; but
+        // together they weigh what one word would, shared by informativeness, or the words of a long name
+        // ("Federaal Kenniscentrum voor de Gezondheidszorg") would each count as much as the asked word.
+        const idfs = words.map((t) => (stats === undefined ? 1 : stats.idf(t)));
+        const idfSum = idfs.reduce((a, b) => a + b, 0);
+        words.forEach((t, i) => {
+          const share = (idfs[i] ?? 0) / idfSum;
+          // An expansion stands in for the asked word, so it may not count for more than that word would:
+          // "rugpijn" (in every passage) must not turn into a rare "rugklachten" that outweighs the question's
+          // real focus. Scaling by the idf ratio approximates scoring the word and its synonyms as one term.
+          const cap = stats === undefined ? 1 : Math.min(1, seedIdf / (idfs[i] ?? 1));
+          add(t, w * share * cap);
+        });
       }
-    });
-    for (const [group, w] of fired) for (const t of targets[group] ?? []) add(t, w);
-    return [...weights].map(([term, weight]) => ({ term, weight }));
-  };
-
-  const equivalents = (term: string): string[] => {
-    const out = new Set<string>([term]);
-    for (const t of single.get(term) ?? []) {
-      if (t.kind === 'related') continue; // narrower terms are not the same word
-      for (const m of nlSingles[t.group] ?? []) out.add(m);
     }
-    return [...out];
+    return [...weights].map(([term, weight]) => ({ term, weight })).filter((t) => t.weight > 0);
   };
 
-  return { terms, queryTerms, contentTerms, equivalents };
+  const equivalentsMemo = new Map<string, string[]>();
+  const equivalents = (term: string): string[] => {
+    const hit = equivalentsMemo.get(term);
+    if (hit !== undefined) return hit;
+    const out = [term];
+    // Narrower/associated terms are not the same word; phrases are not one index term.
+    for (const key of expandKeys(lexicon, [term], { related: false, minWeight: EQUIVALENT_MIN_WEIGHT }).keys()) {
+      if (!key.includes(' ')) out.push(key);
+    }
+    if (equivalentsMemo.size >= STEM_MEMO_LIMIT) equivalentsMemo.clear();
+    equivalentsMemo.set(term, out);
+    return out;
+  };
+
+  return { terms, queryTerms, contentTerms, equivalents, lexicon };
 }

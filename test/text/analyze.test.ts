@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAnalyzer, foldText } from '../../src/text/analyze.js';
-import { parseSynonymTable } from '../../src/text/synonyms.js';
+import { parseLexicon } from '../../src/text/lexicon.js';
 
 const analyzer = createAnalyzer();
 const { terms, queryTerms, contentTerms, equivalents } = analyzer;
@@ -190,13 +190,21 @@ describe('queryTerms: synonyms and translations', () => {
     expect(weightsOf('NSAID').has(terms('ibuprofen')[0] ?? '')).toBe(false);
   });
 
-  it('uses a custom synonym table when given', () => {
+  it('uses a custom lexicon and kind weights when given', () => {
     const custom = createAnalyzer({
-      synonyms: parseSynonymTable({ groups: [{ id: 'fiets', nl: ['fiets', 'rijwiel'], en: ['bicycle'] }] }),
-      expansionWeight: 0.5,
+      lexicon: parseLexicon({
+        version: 1,
+        groups: [
+          { terms: ['bicycle'], canonical: 'fiets', kind: 'english', entity: 'other', why: 'x' },
+          { terms: ['fiets', 'rijwiel'], kind: 'synonym', entity: 'other', why: 'x' },
+        ],
+      }),
+      kindWeights: { english: 0.5 },
     });
     const w = new Map(custom.queryTerms('bicycle').map((x) => [x.term, x.weight]));
-    expect(w.get(custom.terms('rijwiel')[0] ?? '')).toBe(0.5);
+    expect(w.get(custom.terms('fiets')[0] ?? '')).toBe(0.5);
+    // Chained: English 0.5 · synonym 0.6.
+    expect(w.get(custom.terms('rijwiel')[0] ?? '')).toBeCloseTo(0.3);
     expect(custom.queryTerms('kinesitherapie').map((x) => x.term)).toEqual([
       'kinesitherapie',
       'kinesist',
@@ -209,7 +217,10 @@ describe('equivalents', () => {
   it('returns the term and its Dutch synonyms', () => {
     const eq = equivalents('kinesitherapie');
     expect(eq[0]).toBe('kinesitherapie');
-    expect(eq).toEqual(expect.arrayContaining(['fysiotherapie', 'kinesist', terms('kinesitherapeut')[0]]));
+    expect(eq).toEqual(expect.arrayContaining(['fysiotherapie', terms('kine')[0], terms('fysio')[0]]));
+    // The profession is another thing than the treatment, even though it expands into it.
+    expect(eq).not.toContain('kinesist');
+    expect(equivalents('kinesist')).toEqual(expect.arrayContaining([terms('fysiotherapeut')[0], terms('kinesitherapeut')[0]]));
     expect(equivalents('pain')).toContain('pijn');
   });
 

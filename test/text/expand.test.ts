@@ -1,0 +1,161 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/text/analyze.js';
+import { expandKeys, MAX_HOPS, MIN_WEIGHT } from '../../src/text/expand.js';
+import { DEFAULT_KIND_WEIGHTS, loadDefaultLexicon, membersOf, parseLexicon } from '../../src/text/lexicon.js';
+
+const analyzer = createAnalyzer();
+/** The index term of a Dutch word ("radiografie" → its stem). */
+const first = (text: string): string => analyzer.terms(text)[0] ?? '';
+const weights = (query: string): Map<string, number> =>
+  new Map(analyzer.queryTerms(query).map((w) => [w.term, w.weight]));
+const expands = (query: string): Set<string> => new Set(weights(query).keys());
+
+describe('query expansion over the clinical lexicon', () => {
+  // [what people type, a corpus word it must reach]
+  it.each([
+    ['rx', 'radiografie'],
+    ['RX van de rug', 'radiografie'],
+    ['NMR', 'mri'],
+    ['foto', 'radiografie'],
+    ['Dafalgan', 'paracetamol'],
+    ['Panadol', 'paracetamol'],
+    ['Perdolan', 'paracetamol'],
+    ['Brufen', 'ibuprofen'],
+    ['Nurofen', 'ibuprofen'],
+    ['Brufen', 'ontstekingsremmers'],
+    ['Voltaren', 'diclofenac'],
+    ['Contramal', 'tramadol'],
+    ['Tradonal', 'opioïden'],
+    ['Lyrica', 'pregabaline'],
+    ['Myolastan', 'tetrazepam'],
+    ['Medrol', 'corticosteroïden'],
+    ['kine', 'kinesitherapie'],
+    ['kine', 'fysiotherapie'],
+    ['fysio', 'kinesitherapie'],
+    ['kinesist', 'fysiotherapeut'],
+    ['kinesitherapeuten', 'kinesitherapie'],
+    ['huisdokter', 'huisarts'],
+    ['mutualiteit', 'zorgverzekeraar'],
+    ['spuitje', 'injectie'],
+    ['infiltratie', 'injectie'],
+    ['lumbago', 'acute'],
+    ['spit', 'rugpijn'],
+    ['verschoten rug', 'acute'],
+    ['ischias', 'radiculaire'],
+    ['klapvoet', 'krachtverlies'],
+    ['voet niet kunnen optillen', 'krachtverlies'],
+    ['in bed blijven', 'bedrust'],
+    ['bedrust', 'rust'],
+    ['hernia', 'discushernia'],
+    ['Bechterew', 'spondylitis'],
+    ['sciatica', 'ischias'],
+    ['sciatica', 'radiculaire'],
+    ['herniated disc', 'discushernia'],
+    ['low back pain', 'lagerugpijn'],
+    ['exercise', 'oefentherapie'],
+    ['imaging', 'beeldvorming'],
+    ['painkiller', 'pijnstiller'],
+    ['surgery', 'chirurgie'],
+    ['injection', 'injectie'],
+    ['referral', 'verwijzing'],
+    ['red flags', 'alarmsignalen'],
+    ['bed rest', 'bedrust'],
+    ['return to work', 'werkhervatting'],
+    ['pregnancy', 'zwangerschap'],
+    ['heelkunde', 'chirurgie'],
+    ['plooien', 'bukken'],
+  ])('"%s" reaches "%s"', (query, dutch) => {
+    expect(expands(query)).toContain(first(dutch));
+  });
+
+  it('weighs a link by its kind: brand and abbreviation above lay and English, above synonym, above association', () => {
+    expect(weights('Dafalgan').get('paracetamol')).toBeCloseTo(DEFAULT_KIND_WEIGHTS.brand);
+    expect(weights('rx').get(first('radiografie'))).toBeCloseTo(DEFAULT_KIND_WEIGHTS.abbreviation);
+    expect(weights('sciatica').get(first('ischias'))).toBeCloseTo(DEFAULT_KIND_WEIGHTS.english);
+    expect(weights('radiculopathie').get(first('radiculair'))).toBeLessThanOrEqual(DEFAULT_KIND_WEIGHTS.synonym);
+    // A chain multiplies: Dafalgan → paracetamol (brand) → pijnstiller (is-a, synonym weight).
+    expect(weights('Dafalgan').get(first('pijnstiller'))).toBeCloseTo(DEFAULT_KIND_WEIGHTS.brand * DEFAULT_KIND_WEIGHTS.synonym);
+  });
+
+  it('maps brands to the generic and English to Dutch, never back', () => {
+    expect(expands('paracetamol')).not.toContain(first('Dafalgan'));
+    expect(expands('ischias')).not.toContain(first('sciatica'));
+    expect(expands('NSAID')).not.toContain(first('ibuprofen'));
+  });
+
+  it('does not add the everyday words of a multi-word lay phrase as expansions', () => {
+    // "verschoten rug" and "in bed liggen" are how people ask; "lumbago" must not add "verschoten" or "liggen".
+    expect(expands('lumbago')).not.toContain(first('verschoten'));
+    expect(expands('bedrust')).not.toContain(first('liggen'));
+  });
+
+  it('caps an expansion at the asked word’s idf and shares a phrase’s weight among its words', () => {
+    // A fake index: rugpijn is everywhere (idf 0.1), everything else rare (idf 3).
+    const stats = { idf: (t: string): number => (t === 'rugpijn' || t === 'pijn' || t === 'rug' ? 0.1 : 3) };
+    const capped = new Map(analyzer.queryTerms('rugpijn', stats).map((w) => [w.term, w.weight]));
+    const rugklacht = capped.get(first('rugklachten')) ?? 0;
+    expect(rugklacht).toBeGreaterThan(0);
+    expect(rugklacht).toBeLessThanOrEqual((DEFAULT_KIND_WEIGHTS.lay * 0.1) / 3 + 1e-9);
+    // "lumbago" → "acute lage rugpijn": the three words share one link weight.
+    const lumbago = new Map(analyzer.queryTerms('lumbago').map((w) => [w.term, w.weight]));
+    const shared = ['acute', 'lage', 'rugpijn'].map((w) => lumbago.get(first(w)) ?? 0);
+    expect(shared.reduce((a, b) => a + b, 0)).toBeCloseTo(DEFAULT_KIND_WEIGHTS.lay);
+  });
+
+  it('follows at most MAX_HOPS links and drops expansions below MIN_WEIGHT', () => {
+    const chain = createAnalyzer({
+      lexicon: parseLexicon({
+        version: 1,
+        groups: ['a', 'b', 'c', 'd', 'e'].map((x, i, all) => ({
+          terms: [`woord${x}`, `woord${all[i + 1] ?? 'f'}`],
+          kind: 'regional',
+          entity: 'other',
+          why: 'x',
+        })),
+      }),
+    });
+    const reached = chain.queryTerms('woorda').map((w) => w.term);
+    expect(reached).toContain(chain.terms('woordd')[0]);
+    expect(reached).not.toContain(chain.terms('woorde')[0]);
+    const weak = createAnalyzer({
+      lexicon: parseLexicon({
+        version: 1,
+        groups: [
+          { terms: ['woorda', 'woordb'], kind: 'related', entity: 'other', why: 'x' },
+          { terms: ['woordb', 'woordc'], kind: 'related', entity: 'other', why: 'x' },
+        ],
+      }),
+    });
+    expect(weak.queryTerms('woorda').map((w) => w.term)).not.toContain(weak.terms('woordc')[0]); // 0.4 · 0.4
+  });
+
+  it('counts strong links as the same word for coverage, but not associations or narrower terms', () => {
+    expect(analyzer.equivalents(first('Dafalgan'))).toContain('paracetamol');
+    expect(analyzer.equivalents(first('sciatica'))).toContain(first('ischias'));
+    expect(analyzer.equivalents(first('ibuprofen'))).not.toContain(first('NSAID'));
+    expect(analyzer.equivalents(first('bedrust'))).not.toContain(first('actief'));
+  });
+
+  it('never weighs an expansion more than its strongest link, nor keeps one below MIN_WEIGHT (any lexicon term)', () => {
+    const terms = loadDefaultLexicon().groups.flatMap((g) => membersOf(g));
+    const strongest = Math.max(...Object.values(DEFAULT_KIND_WEIGHTS));
+    fc.assert(
+      fc.property(fc.constantFrom(...terms), fc.constantFrom(...terms), (a, b) => {
+        const text = `${a} en ${b}`;
+        const own = new Set(analyzer.terms(text));
+        for (const { term, weight } of analyzer.queryTerms(text)) {
+          expect(weight).toBeGreaterThan(0);
+          expect(weight).toBeLessThanOrEqual(1);
+          if (!own.has(term)) expect(weight).toBeLessThanOrEqual(strongest);
+        }
+        const keys = analyzer.lexicon.analysis.primaries(a).join(' ');
+        for (const w of expandKeys(analyzer.lexicon, [keys]).values()) {
+          expect(w).toBeGreaterThanOrEqual(MIN_WEIGHT - 1e-9);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(MAX_HOPS).toBeGreaterThanOrEqual(1);
+  });
+});
