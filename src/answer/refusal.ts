@@ -5,7 +5,7 @@ import { statesDoseOrCost } from './intent.js';
 import { coverageOf, weighQuestion } from './question-terms.js';
 import { mentionsBack, mentionsOtherCondition } from './domain.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
-import type { Normalized } from '../understand/normalize.js';
+import { normalize, type Normalized } from '../understand/normalize.js';
 import {
   aboutMedication,
   askedFigure,
@@ -15,6 +15,7 @@ import {
   looksLikeCondition,
   questionFrameWords,
   judgeAnswerability,
+  lexiconEntityFinder,
   statesFigure,
   type Answerability,
   type EntityFinder,
@@ -151,8 +152,20 @@ export function judgeQuestion(
   cache?: SentenceCache,
   finder?: EntityFinder,
 ): Answerability {
-  const corpus = corpusView(index.chunks.filter((c) => c.role === 'body').map((c) => c.text));
-  const entities: NamedEntity[] = finder ? finder(question) : fallbackEntities(question, language);
+  const corpus = corpusView(
+    index.chunks.filter((c) => c.role === 'body').map((c) => c.text),
+    undefined,
+    (form) => {
+      const terms = index.analyzer.contentTerms(form);
+      return terms.length > 0 && terms.every((t) => index.bm25.df(t) > 0);
+    },
+  );
+  // The lexicon's entities (when the analyzer carries one) plus populations and names the question quotes.
+  const find = finder ?? (index.analyzer.lexicon ? lexiconEntityFinder(index.analyzer.lexicon) : undefined);
+  const entities: NamedEntity[] = [];
+  for (const e of [...(find ? find(question) : []), ...fallbackEntities(question, language)]) {
+    if (!entities.some((x) => x.surface.toLowerCase() === e.surface.toLowerCase())) entities.push(e);
+  }
   // A word the corpus names only in an exclusion list ("spondylitis", "zwangerschap") is not covered,
   // whatever the lexicon knows of it.
   const named = new Set(entities.flatMap((e) => e.forms.map((f) => f.toLowerCase())));
@@ -180,7 +193,8 @@ export function judgeQuestion(
     }
     named.add(t.text);
   }
-  const figure = askedFigure(question);
+  // "Brufen 600", "brufen 400 of 600", "2 Dafalgan": a number next to a named drug asks for a dose.
+  const figure = askedFigure(question) ?? (numberNextToDrug(question, entities) ? 'dose' : undefined);
   let figureStated = false;
   if (figure) {
     const frame = new Set(index.analyzer.contentTerms(figureFrameWords()));
@@ -215,4 +229,19 @@ export function nearestSections(
     if (out.length >= max) break;
   }
   return out;
+}
+
+/** Whether a number stands within two words of a drug the question names. */
+function numberNextToDrug(question: Normalized, entities: readonly NamedEntity[]): boolean {
+  const tokens = question.tokens.map((t) => t.text);
+  return entities
+    .filter((e) => e.type === 'drug' || e.type === 'drug-class')
+    .some((e) => {
+      const first = normalizeWord(e.surface);
+      return tokens.some((t, i) => t === first && tokens.slice(Math.max(0, i - 2), i + 3).some((n) => /^\d+([.,]\d+)?$/.test(n)));
+    });
+}
+
+function normalizeWord(text: string): string {
+  return normalize(text).tokens[0]?.text ?? '';
 }

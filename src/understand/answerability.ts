@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { foldForMatch, tokenize, type Normalized } from './normalize.js';
 import { compileTerm, TermSchema } from './patterns.js';
+import { findEntities } from './entities.js';
+import type { CompiledLexicon } from '../text/expand.js';
+import { canonicalOf, membersOf } from '../text/lexicon.js';
 
 /**
  * Answerability: does the corpus speak about what the question names? One decision over
@@ -143,11 +146,25 @@ export interface CorpusView {
  * and compounds count) outside an exclusion list; `excluded-only` when every occurrence stands in a list
  * opened by an exclusion cue ("exclusiecriteria:") — up to a blank line, a sentence end, or the next bullet
  * when the list's items are not bullets themselves.
+ * @param indexed whether the index knows every word of a form (its own analysis: stems, compounds); a form
+ *   the text match misses but the index knows counts as covered.
  */
-export function corpusView(texts: readonly string[], rules: AnswerabilityRules = DEFAULT_RULES): CorpusView {
+export function corpusView(
+  texts: readonly string[],
+  rules: AnswerabilityRules = DEFAULT_RULES,
+  indexed?: (form: string) => boolean,
+): CorpusView {
   const docs = texts.map((t) => t.normalize('NFD').replace(/\p{M}+/gu, ''));
   return {
     mention(form: string): Mention {
+      const textual = mentionInText(form);
+      // Inflection the word-start match misses ("rugschool" / "rugscholen"): the index's analysis decides.
+      return textual === 'absent' && indexed?.(form) ? 'covered' : textual;
+    },
+  };
+
+  function mentionInText(form: string): Mention {
+    {
       const words = tokenize(form).map((t) => t.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
       if (words.length === 0) return 'absent';
       // A word start of 5+ letters matches inflections and compounds ("zwanger" → "zwangerschap").
@@ -164,8 +181,8 @@ export function corpusView(texts: readonly string[], rules: AnswerabilityRules =
         }
       }
       return excluded ? 'excluded-only' : 'absent';
-    },
-  };
+    }
+  }
 }
 
 function inExclusionList(text: string, at: number, rules: AnswerabilityRules): boolean {
@@ -331,4 +348,30 @@ export function questionFrameWords(rules: AnswerabilityRules = DEFAULT_RULES): s
 /** Whether a word ends like a disease name (fallback typing without a lexicon). */
 export function looksLikeCondition(word: string, rules: AnswerabilityRules = DEFAULT_RULES): boolean {
   return rules.table.conditionEndings.some((e) => word.endsWith(e));
+}
+
+/**
+ * The entity finder over the clinical lexicon (src/understand/entities.ts): each mention's forms are what it
+ * was written as, its canonical and the members of the non-`related` groups with that canonical (a brand's
+ * generic, a lay word's clinical name), so "Dafalgan" counts as covered when the corpus names paracetamol.
+ */
+export function lexiconEntityFinder(lexicon: CompiledLexicon): EntityFinder {
+  return (question) =>
+    findEntities(question.plain, lexicon).map((m) => {
+      const groups = lexicon.lexicon.groups.filter(
+        (g) => g.kind !== 'related' && canonicalOf(g) === m.canonical,
+      );
+      const names = new Set([m.text, m.canonical, ...groups.flatMap(membersOf)].map((f) => f.toLowerCase()));
+      // The class a drug or test belongs to ("voltaren" → diclofenac → NSAID): evidence about the class applies.
+      const classes = lexicon.lexicon.groups
+        .filter(
+          (g) =>
+            g.kind === 'related' &&
+            g.canonical !== undefined &&
+            g.terms.some((t) => names.has(t.toLowerCase())),
+        )
+        .map(canonicalOf);
+      const forms = [...new Set([m.text, m.canonical, ...groups.flatMap(membersOf), ...classes])];
+      return { surface: m.text, type: m.type, forms };
+    });
 }

@@ -1,5 +1,11 @@
 import type { CompiledLexicon, Occurrence } from '../text/expand.js';
-import { canonicalOf, DEFAULT_KIND_WEIGHTS, type EntityType, type LexiconGroup, type RelationKind } from '../text/lexicon.js';
+import {
+  canonicalOf,
+  DEFAULT_KIND_WEIGHTS,
+  type EntityType,
+  type LexiconGroup,
+  type RelationKind,
+} from '../text/lexicon.js';
 
 /** A named thing in a question: a drug, treatment, test, condition, population, … the lexicon knows. */
 export interface EntityMention {
@@ -51,8 +57,13 @@ function pickGroup(
   for (const occ of occurrences) {
     const group = lexicon.lexicon.groups[occ.group];
     if (group === undefined) continue;
-    const rank = [group.kind === 'related' ? 0 : 1, occ.role === 'canonical' ? 1 : 0, DEFAULT_KIND_WEIGHTS[group.kind]];
-    if (best === undefined || compareRanks(rank, best.rank) > 0) best = { group, index: occ.group, role: occ.role, rank };
+    const rank = [
+      group.kind === 'related' ? 0 : 1,
+      occ.role === 'canonical' ? 1 : 0,
+      DEFAULT_KIND_WEIGHTS[group.kind],
+    ];
+    if (best === undefined || compareRanks(rank, best.rank) > 0)
+      best = { group, index: occ.group, role: occ.role, rank };
   }
   return best;
 }
@@ -92,7 +103,7 @@ export function findEntities(text: string, lexicon: CompiledLexicon): EntityMent
     return true;
   };
 
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const token = tokens[i];
     if (token === undefined) break;
     // Longest phrase first (the lists are sorted by length): "Dafalgan Codeine" before "Dafalgan".

@@ -40,7 +40,10 @@ describe('findEntities', () => {
 
   it('finds every entity of a question in order', () => {
     expect(
-      findEntities('Mag een zwangere vrouw met ischias Brufen nemen?', lexicon).map((e) => [e.type, e.canonical]),
+      findEntities('Mag een zwangere vrouw met ischias Brufen nemen?', lexicon).map((e) => [
+        e.type,
+        e.canonical,
+      ]),
     ).toEqual([
       ['population', 'zwangerschap'],
       ['condition', 'ischias'],
