@@ -9,12 +9,13 @@ import { flatText as flat, rankSentences } from './offline.js';
 import { composeInOrder } from './extractive.js';
 import { correctQuestion, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
-import { decideRefusal, measureEvidence, type RefusalReason } from './refusal.js';
-import { detectRedFlags, type RedFlag, type RedFlagId } from './red-flags.js';
+import { decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
+import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
-import { detectInjection } from './injection.js';
+import { detectInjection, screenHistory } from './injection.js';
+import { normalize } from '../understand/normalize.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
-import { framePhrases, redFlagNotice, refusalText, type Prompts } from './prompts.js';
+import { framePhrases, redFlagNotice, refusalText, caveatText, nearestText, type Prompts } from './prompts.js';
 import { verifySentences } from './verify.js';
 
 /** What `answer()` needs: the loaded index, the prompt templates and the (LLM) configuration. */
@@ -39,24 +40,30 @@ export interface AnswerOptions {
   retriever?: (query: string, k: number) => Promise<RetrievedChunk[]>;
 }
 
-/** Generic retrieval query for what the corpus says about red flags and referral (domain vocabulary, not a question). */
-const RED_FLAG_QUERY = 'rode vlaggen alarmsignalen uitsluiten ernstige oorzaak doorverwijzen krachtverlies chirurg cauda equina';
-
 /**
  * Answers a low-back-pain question from the corpus only. Every sentence of the answer cites a verbatim
  * quote (`original.slice(start, end) === quote`); when the corpus does not answer, `refused` is true.
  * Red flags in the question open the answer with an explicit referral notice.
  */
-export async function answer(ctx: AnswerContext, asked: string, options: AnswerOptions = {}): Promise<Answer> {
+export async function answer(ctx: AnswerContext, raw: string, options: AnswerOptions = {}): Promise<Answer> {
   const { index, prompts } = ctx;
   const t0 = performance.now();
   const k = options.k ?? 10;
-  const language = detectLanguage(asked);
-  // Typos ("hardlopn", "parcetamol") are corrected against the corpus and lexicon vocabulary first; every
-  // later step sees the corrected question.
-  const question = correctQuestion(index, ctx.ranker, asked);
-  const redFlags = detectRedFlags(question);
-  const history = (options.history ?? []).map((t) => ({ ...t, question: correctQuestion(index, ctx.ranker, t.question) }));
+  // One normalisation before every check (src/understand/normalize.ts); the checks read its plain text.
+  const normalized = normalize(raw);
+  const plain = normalized.plain || raw;
+  const language = detectLanguage(plain);
+  // Typos ("hardlopn", "parcetamol") are then corrected against the corpus and lexicon vocabulary; every
+  // later step sees the corrected question. Only words nobody knows are touched, so an unknown drug keeps
+  // its name and can be refused by it.
+  const question = correctQuestion(index, ctx.ranker, plain);
+  const corrected = question === plain ? normalized : normalize(question);
+  const redFlags = uniqueFlags([...detectRedFlags(normalized), ...detectRedFlags(corrected)]);
+  // History turns carrying an injection never reach follow-up resolution or the LLM.
+  const history = screenHistory(options.history ?? []).map((t) => ({
+    ...t,
+    question: correctQuestion(index, ctx.ranker, t.question),
+  }));
   const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;
   // "Waarom?", "Hoe dan?": no content words of its own, it asks about the previous answer.
@@ -65,21 +72,31 @@ export async function answer(ctx: AnswerContext, asked: string, options: AnswerO
   const intent = { ...detectIntent(query), ...detectIntent(question) };
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
 
-  const injection = detectInjection(asked) || detectInjection(question);
+  const injection = detectInjection(normalized);
   const passages = injection ? [] : await doRetrieve(query, k);
-  const flagPassages = redFlags.length > 0 ? await retrieve(index, RED_FLAG_QUERY, { k: 4 }) : [];
+  const flagPassages = redFlags.length > 0 ? await retrieve(index, redFlagReferralQuery(redFlags), { k: 4 }) : [];
   const retrieveMs = performance.now() - t0;
   const t1 = performance.now();
 
   let refusal: RefusalReason | undefined;
+  // What a refusal names ("de bronnen zeggen niets over X") and the population an answer carries a caveat for.
+  let subject = intent.efficacyFocus;
+  let caveat: string | undefined;
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
-  else refusal = decideRefusal(measureEvidence(index, query, passages, intent, ctx.sentences), intent, passages, query);
+  else {
+    const judged = judgeQuestion(index, corrected, language, passages, ctx.sentences);
+    if (judged.kind === 'refuse') [refusal, subject] = [judged.reason, judged.subject ?? subject];
+    else {
+      if (judged.kind === 'caveat') caveat = judged.subject;
+      refusal = decideRefusal(measureEvidence(index, query, passages, intent, ctx.sentences), intent, passages, query);
+    }
+  }
 
   const builder = new AnswerBuilder();
   if (redFlags.length > 0) {
     builder.frame(redFlagNotice(prompts, language, redFlags));
-    const hints = redFlags.map((f) => RED_FLAG_CORPUS_TERMS[f.id]).join(' ');
+    const hints = redFlags.map((f) => f.referral).join(' ');
     const flagTerms = weighQuestion(index.analyzer, index.bm25, `${query} ${hints}`);
     for (const s of redFlagSentences(index, flagPassages, passages, flagTerms, ctx.sentences)) builder.sentence(s.text, s);
   }
@@ -87,6 +104,7 @@ export async function answer(ctx: AnswerContext, asked: string, options: AnswerO
   let composer: Answer['composer'] = 'extractive';
   let more: RankedSentence[] = [];
   if (refusal === undefined) {
+    if (caveat !== undefined) builder.frame(caveatText(prompts, language, caveat));
     const llmDone =
       ctx.config.llmBaseUrl && !options.extractiveOnly
         ? await tryLlm(ctx, question, language, passages, history, builder)
@@ -116,13 +134,20 @@ export async function answer(ctx: AnswerContext, asked: string, options: AnswerO
   // With red flags the notice and its cited sentences are the answer; a refusal paragraph after them would
   // read as "nothing to say" and blur the referral.
   const refused = refusal !== undefined && redFlags.length === 0;
-  if (refused && refusal !== undefined) builder.frame(refusalText(prompts, language, refusal, intent.efficacyFocus));
+  if (refused && refusal !== undefined) builder.frame(refusalText(prompts, language, refusal, subject));
+  // A refusal points to the nearest sections, cited as `nearest` (where to check, not claims).
+  const nearest = refused && refusal !== 'injection' && refusal !== 'no-content' ? nearestSections(index, passages, ctx.sentences) : [];
+  const first = builder.citations(index).length + 1;
+  if (nearest.length > 0) {
+    const names = nearest.map((s, i) => `${index.sources.get(s.passage.chunk.file)?.label ?? s.passage.chunk.file} — ${s.passage.chunk.section.join(' > ') || '…'} [${first + i}]`);
+    builder.frame(nearestText(prompts, language, names));
+  }
   return {
     answer: builder.text(),
     refused,
     ...(refused && refusal ? { refusalReason: refusal } : {}),
     redFlags: redFlags.map((f) => (language === 'en' ? f.labelEn : f.label)),
-    citations: builder.citations(index),
+    citations: [...builder.citations(index), ...nearest.map((s, i) => ({ n: first + i, ...citationOf(index, s), nearest: true }))],
     moreEvidence: refused ? [] : more.map((c) => citationOf(index, c)),
     composer,
     language,
@@ -133,20 +158,6 @@ export async function answer(ctx: AnswerContext, asked: string, options: AnswerO
 /** Sentences that speak about red flags, serious causes or referral. */
 const RED_FLAG_SENTENCE =
   /rode vlag|alarm|ernstigere oorzaak|ernstige (aandoening|oorzaak|pathologie)|uitsluiten|doorverwij|verwezen|rugchirurg|krachtverlies|verlies van spierkracht|cauda|breuk|tumor|ontstekingsziekte/i;
-
-/**
- * The corpus's words for what each red flag points to (the guideline names serious causes, not symptoms):
- * they steer which red-flag sentences are quoted, never what the notice says.
- */
-const RED_FLAG_CORPUS_TERMS: Record<RedFlagId, string> = {
-  'cauda-equina': 'rode vlaggen uitsluiten ernstig',
-  'progressive-weakness': 'verlies van spierkracht doorverwezen rugchirurg',
-  fever: 'ernstigere oorzaak ontstekingsziekte rode vlaggen',
-  'cancer-history': 'ernstigere oorzaak tumor rode vlaggen',
-  trauma: 'ernstigere oorzaak breuk rode vlaggen',
-  'weight-loss': 'ernstigere oorzaak tumor rode vlaggen',
-  'night-pain': 'ernstigere oorzaak tumor ontstekingsziekte rode vlaggen',
-};
 
 /**
  * What the corpus says about red flags and referral, most relevant to this question first: sentences of the
@@ -312,6 +323,11 @@ function withSubjects(index: LoadedIndex, shown: RankedSentence[]): RankedSenten
       cleanStart: prev.cleanStart,
     };
   });
+}
+
+/** Red flags found in the raw and the corrected question, each once. */
+function uniqueFlags(flags: RedFlag[]): RedFlag[] {
+  return flags.filter((f, i) => flags.findIndex((g) => g.id === f.id) === i);
 }
 
 function round(ms: number): number {

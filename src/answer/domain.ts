@@ -8,7 +8,7 @@ import { foldText } from '../text/analyze.js';
  * condition is out of domain. Prefix patterns, so Dutch compounds match ("lendenkorset", "knieartrose").
  */
 const BACK_ANCHOR =
-  /\b(kce|minerva|cochrane|bmj|rug|lage ?rug|onderrug|bovenrug|lende|lumba|ischia|hernia|discus|tussenwervel|wervel|ruggengraat|radiculair|uitstralende pijn|back|spine|spinal|sciatica|lumbar|slipped disc)/;
+  /\b(kce|minerva|cochrane|bmj|lrp\b|lrk\b|lwk\b|lumbago|rug|lage ?rug|onderrug|bovenrug|lende|lumba|ischia|hernia|discus|tussenwervel|wervel|ruggengraat|radiculair|uitstralende pijn|back|spine|spinal|sciatica|lumbar|slipped disc)/;
 const OTHER_CONDITION =
   /\b(knie|heup|schouder|elleboog|pols\b|polsbreuk|verstuik|migraine|hoofdpijn|griep|verkoudheid|covid|corona|diabetes|astma|vaccin|zwanger|afval(len)?\b|vermager|dieet|tennis|knee|hip\b|shoulder|elbow|wrist|ankle|headache|flu\b|asthma|pregnan|weight loss diet)/;
 

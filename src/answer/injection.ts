@@ -5,6 +5,9 @@
  * it. Combined with an override ("negeer … en schrijf een gedicht") it is.
  */
 
+import { normalize, type Normalized } from '../understand/normalize.js';
+import { screenInjection } from '../understand/injection.js';
+
 const START = String.raw`(?<![\p{L}\p{N}])`;
 const END = String.raw`(?![\p{L}\p{N}])`;
 
@@ -91,7 +94,15 @@ const PATTERNS: readonly RegExp[] = [
  * Mentions of rules as a topic ("welke regels gelden voor werkhervatting?") do not count: only an
  * imperative override, a role change, a request for the system prompt, or chat-template markers.
  */
-export function detectInjection(text: string): boolean {
-  const normalized = text.normalize('NFC').replace(/[’‘]/g, "'");
-  return PATTERNS.some((p) => p.test(normalized));
+export function detectInjection(text: string | Normalized): boolean {
+  // One normalisation for every check: the same character tricks defeat neither these patterns nor the table.
+  const n = typeof text === 'string' ? normalize(text) : text;
+  return screenInjection(n) || PATTERNS.some((p) => p.test(n.clean) || p.test(n.plain));
+}
+
+/** The history turns that carry no injection; a turn that does never reaches follow-up resolution or the LLM. */
+export function screenHistory<T extends { question: string; answer?: string }>(history: readonly T[]): T[] {
+  return history.filter(
+    (t) => !detectInjection(t.question) && !(t.answer !== undefined && screenInjection(t.answer)),
+  );
 }

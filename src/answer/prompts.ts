@@ -45,6 +45,10 @@ export interface Prompts {
   refusalReasons: Record<Language, Record<RefusalReason, string>>;
   /** Red-flag notice opening the answer; {{flags}} = the joined flag labels. */
   redFlag: Record<Language, string>;
+  /** Caveat opening an answer about a population the sources do not cover; {{subject}} = that population. */
+  caveat: Record<Language, string>;
+  /** Pointer line of a refusal to the nearest sections; {{sections}} = the joined "source — section" names. */
+  nearest: Record<Language, string>;
   attribution: Record<Language, AttributionPhrases>;
 }
 
@@ -98,6 +102,8 @@ const RULES = {
   refusal: { allowed: ['reason'], required: ['reason'] },
   refusalReason: { allowed: ['subject'] },
   redFlag: { allowed: ['flags'], required: ['flags'] },
+  caveat: { allowed: ['subject'], required: ['subject'] },
+  nearest: { allowed: ['sections'], required: ['sections'] },
   dated: { allowed: [...SOURCE_VARS, 'year'] },
   undated: { allowed: SOURCE_VARS },
   contrast: { allowed: ['attribution'], required: ['attribution'] },
@@ -114,6 +120,8 @@ export const PROMPT_FILES = {
   refusal: 'refusal',
   refusalReasons: 'refusal-reasons',
   redFlag: 'red-flag',
+  caveat: 'caveat',
+  nearest: 'nearest',
   attribution: 'attribution',
 } as const;
 
@@ -126,6 +134,8 @@ export async function loadPrompts(dir: string): Promise<Prompts> {
   const user = {} as Record<Language, string>;
   const refusal = {} as Record<Language, string>;
   const redFlag = {} as Record<Language, string>;
+  const caveat = {} as Record<Language, string>;
+  const nearest = {} as Record<Language, string>;
   const refusalReasons = {} as Record<Language, Record<RefusalReason, string>>;
   const attribution = {} as Record<Language, AttributionPhrases>;
   for (const lang of LANGUAGES) {
@@ -150,6 +160,17 @@ export async function loadPrompts(dir: string): Promise<Prompts> {
       `${PROMPT_FILES.redFlag}.${lang}.md`,
     );
 
+    caveat[lang] = checked(
+      await readText(dir, `${PROMPT_FILES.caveat}.${lang}.md`),
+      RULES.caveat,
+      `${PROMPT_FILES.caveat}.${lang}.md`,
+    );
+    nearest[lang] = checked(
+      await readText(dir, `${PROMPT_FILES.nearest}.${lang}.md`),
+      RULES.nearest,
+      `${PROMPT_FILES.nearest}.${lang}.md`,
+    );
+
     const reasonsFile = `${PROMPT_FILES.refusalReasons}.${lang}.json`;
     const reasons = parseWith(RefusalReasonsSchema, await readJson(dir, reasonsFile), reasonsFile);
     for (const [key, value] of Object.entries(reasons))
@@ -167,7 +188,7 @@ export async function loadPrompts(dir: string): Promise<Prompts> {
     }
     attribution[lang] = phrases;
   }
-  return { system, user, refusal, refusalReasons, redFlag, attribution };
+  return { system, user, refusal, refusalReasons, redFlag, caveat, nearest, attribution };
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
@@ -223,6 +244,16 @@ export function redFlagNotice(prompts: Prompts, language: Language, flags: RedFl
 export function refusalText(prompts: Prompts, language: Language, reason: RefusalReason, subject = ''): string {
   const why = renderTemplate(prompts.refusalReasons[language][reason], { subject });
   return renderTemplate(prompts.refusal[language], { reason: why });
+}
+
+/** The caveat opening an answer about a population the sources do not cover specifically. */
+export function caveatText(prompts: Prompts, language: Language, subject: string): string {
+  return renderTemplate(prompts.caveat[language], { subject });
+}
+
+/** The refusal's pointer to the nearest sections ("source — section" names, joined). */
+export function nearestText(prompts: Prompts, language: Language, sections: string[]): string {
+  return renderTemplate(prompts.nearest[language], { sections: sections.join('; ') });
 }
 
 /** The note shown when a follow-up was completed with words from the previous question. */

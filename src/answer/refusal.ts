@@ -4,7 +4,23 @@ import type { QuestionIntent } from './intent.js';
 import { statesDoseOrCost } from './intent.js';
 import { coverageOf, weighQuestion } from './question-terms.js';
 import { mentionsBack, mentionsOtherCondition } from './domain.js';
-import type { SentenceCache } from './sentences.js';
+import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
+import { normalize, type Normalized } from '../understand/normalize.js';
+import {
+  aboutMedication,
+  askedFigure,
+  corpusView,
+  fallbackEntities,
+  figureFrameWords,
+  looksLikeCondition,
+  questionFrameWords,
+  judgeAnswerability,
+  lexiconEntityFinder,
+  statesFigure,
+  type Answerability,
+  type EntityFinder,
+  type NamedEntity,
+} from '../understand/answerability.js';
 
 /** Why a question is not answered from the corpus. */
 export type RefusalReason =
@@ -38,6 +54,8 @@ export interface RefusalThresholds {
   maxUnknownWeight: number;
   /** The same for a question that names the back: its unknown words are mostly everyday verbs (0–1). */
   maxUnknownWeightAnchored: number;
+  /** Coverage above which a question that does not name the back still has its subject in the corpus (0–1). */
+  subjectCoverage: number;
 }
 
 /** Calibrated on the unanswerable questions of eval/gold.jsonl (see docs/decisions.md). */
@@ -45,7 +63,11 @@ export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
   minCoverage: 0.4,
   maxUnknownWeight: 0.34,
   maxUnknownWeightAnchored: 0.8,
+  subjectCoverage: 0.6,
 };
+
+/** How many top passages coverage is measured on (3 or 5 make no difference on the tune split of eval/realistic.jsonl). */
+export const EVIDENCE_PASSAGES = 3;
 
 /** Computes the normalized evidence for a question against its retrieved passages. */
 export function measureEvidence(
@@ -57,12 +79,21 @@ export function measureEvidence(
 ): Evidence {
   const terms = weighQuestion(index.analyzer, index.bm25, question);
   if (terms.length === 0) return { coverage: 0, known: 0, unknownWeight: 1, agreement: false, unknownTerms: [], focusUnknown: false };
-  const top = passages.slice(0, 3);
+  const top = passages.slice(0, EVIDENCE_PASSAGES);
   const passageTerms = new Set(
     top.flatMap((p) => cache?.get(p.chunk.id)?.flatMap((x) => x.terms) ?? index.analyzer.terms(p.chunk.text)),
   );
   const total = terms.reduce((a, t) => a + t.weight, 0);
-  const unknown = terms.filter((t) => !t.known).reduce((a, t) => a + t.weight, 0);
+  // Not evidence of another topic: a compound's part the splitter left unknown ("stiller" of "pijnstiller"),
+  // a compound of two known words ("lowrisk"), a word that frames the question ("raadt … aan").
+  const frame = new Set(index.analyzer.contentTerms(questionFrameWords()));
+  const known = (w: string): boolean => index.bm25.df(w) > 0 || terms.some((o) => o.known && o.term === w);
+  const partOfKnown = (t: (typeof terms)[number]): boolean =>
+    !t.known &&
+    (frame.has(t.term) ||
+      terms.some((o) => o.known && o.term !== t.term && o.term.endsWith(t.term)) ||
+      [...Array(Math.max(0, t.term.length - 5)).keys()].some((i) => known(t.term.slice(0, i + 3)) && known(t.term.slice(i + 3))));
+  const unknown = terms.filter((t) => !t.known && !partOfKnown(t)).reduce((a, t) => a + t.weight, 0);
   const lexTop = new Set(passages.filter((p) => p.ranks.lexical !== null && p.ranks.lexical <= 3).map((p) => p.chunk.id));
   const agreement = passages.some((p) => p.ranks.dense !== null && p.ranks.dense <= 3 && lexTop.has(p.chunk.id));
   return {
@@ -70,7 +101,7 @@ export function measureEvidence(
     known: terms.filter((t) => t.known).length / terms.length,
     unknownWeight: total > 0 ? unknown / total : 1,
     agreement,
-    unknownTerms: terms.filter((t) => !t.known).map((t) => t.term),
+    unknownTerms: terms.filter((t) => !t.known && !partOfKnown(t)).map((t) => t.term),
     focusUnknown: intent?.efficacyFocus
       ? index.analyzer.contentTerms(intent.efficacyFocus).some((f) => terms.some((t) => t.term === f && !t.known))
       : false,
@@ -91,7 +122,11 @@ export function decideRefusal(
 ): RefusalReason | undefined {
   if (passages.length === 0) return 'not-in-corpus';
   if (intent.doseOrCost && !passages.slice(0, 3).some((p) => statesDoseOrCost(p.chunk.text))) return 'dose-or-cost';
-  const anchored = mentionsBack(question);
+  // The question need not name the back when its subject is in the corpus: its known content words carry
+  // most of its weight and the top passages cover them.
+  const anchored =
+    mentionsBack(question) ||
+    (evidence.coverage >= thresholds.subjectCoverage && evidence.unknownWeight < thresholds.maxUnknownWeight && !mentionsOtherCondition(question));
   if (!anchored && mentionsOtherCondition(question)) return 'out-of-domain';
   const maxUnknown = anchored ? thresholds.maxUnknownWeightAnchored : thresholds.maxUnknownWeight;
   if (evidence.unknownWeight >= maxUnknown) return 'out-of-domain';
@@ -100,4 +135,113 @@ export function decideRefusal(
   if (evidence.focusUnknown) return 'unknown-subject';
   if (evidence.coverage < thresholds.minCoverage) return 'not-in-corpus';
   return undefined;
+}
+
+/**
+ * The answerability decision for a question (src/understand/answerability.ts): named entities the corpus
+ * does not cover, populations it does not cover, figures (dose, frequency, waiting time, price) no retrieved
+ * sentence about the question's subject states.
+ * @param finder the entity finder (the clinical lexicon); without one, populations and words the question
+ *   marks as names (capitalised, quoted), plus any word the corpus only names in an exclusion list.
+ */
+export function judgeQuestion(
+  index: LoadedIndex,
+  question: Normalized,
+  language: 'nl' | 'en',
+  passages: RetrievedChunk[],
+  cache?: SentenceCache,
+  finder?: EntityFinder,
+): Answerability {
+  const corpus = corpusView(
+    index.chunks.filter((c) => c.role === 'body').map((c) => c.text),
+    undefined,
+    (form) => {
+      const terms = index.analyzer.contentTerms(form);
+      return terms.length > 0 && terms.every((t) => index.bm25.df(t) > 0);
+    },
+  );
+  // The lexicon's entities (when the analyzer carries one) plus populations and names the question quotes.
+  const find = finder ?? (index.analyzer.lexicon ? lexiconEntityFinder(index.analyzer.lexicon) : undefined);
+  const entities: NamedEntity[] = [];
+  for (const e of [...(find ? find(question) : []), ...fallbackEntities(question, language)]) {
+    if (!entities.some((x) => x.surface.toLowerCase() === e.surface.toLowerCase())) entities.push(e);
+  }
+  // A word the corpus names only in an exclusion list ("spondylitis", "zwangerschap") is not covered,
+  // whatever the lexicon knows of it.
+  const named = new Set(entities.flatMap((e) => e.forms.map((f) => f.toLowerCase())));
+  let previous: NamedEntity | undefined;
+  for (const [i, t] of question.tokens.entries()) {
+    const excluded =
+      t.text.length >= 5 &&
+      !/\d/.test(t.text) &&
+      !named.has(t.text) &&
+      // A word ending like a disease name (or next to one); the finder's typed entities are judged anyway.
+      (looksLikeCondition(t.text) || previous !== undefined) &&
+      corpus.mention(t.text) === 'excluded-only' &&
+      !entities.some((e) => e.type === 'population' && e.forms.some((f) => f.includes(t.text)));
+    if (!excluded) {
+      previous = undefined;
+      continue;
+    }
+    // Neighbouring words form one name ("spondylitis ankylopoetica").
+    if (previous && question.tokens[i - 1]?.text === previous.surface.split(' ').at(-1)) {
+      previous.surface += ` ${t.text}`;
+      previous.forms.push(t.text);
+    } else {
+      previous = { surface: t.text, type: 'condition', forms: [t.text] };
+      entities.push(previous);
+    }
+    named.add(t.text);
+  }
+  // "Brufen 600", "brufen 400 of 600", "2 Dafalgan": a number next to a named drug asks for a dose.
+  const figure = askedFigure(question) ?? (numberNextToDrug(question, entities) ? 'dose' : undefined);
+  let figureStated = false;
+  if (figure) {
+    const frame = new Set(index.analyzer.contentTerms(figureFrameWords()));
+    const subject = weighQuestion(index.analyzer, index.bm25, question.plain).filter((t) => t.known && !t.topic && !frame.has(t.term));
+    figureStated = candidateSentences(index, passages.slice(0, 5), cache).some(
+      (s) => statesFigure(figure, s.text) && (subject.length === 0 || subject.some((q) => q.equivalents.some((e) => s.terms.includes(e)))),
+    );
+  }
+  return judgeAnswerability({ entities, corpus, figure, figureStated, aboutMedication: aboutMedication(question) });
+}
+
+/**
+ * The sections nearest to a refused question: the first body sentence of each of the top passages, one
+ * per section, so a refusal can point where to check (cited as `nearest`, never as a claim).
+ */
+export function nearestSections(
+  index: LoadedIndex,
+  passages: RetrievedChunk[],
+  cache?: SentenceCache,
+  max = 3,
+): CandidateSentence[] {
+  const seen = new Set<string>();
+  const out: CandidateSentence[] = [];
+  for (const p of passages) {
+    if (p.chunk.role !== 'body') continue;
+    const key = `${p.chunk.file}#${p.chunk.section.join('>')}`;
+    if (seen.has(key)) continue;
+    const first = candidateSentences(index, [p], cache).find((s) => s.text.split(/\s+/).length >= 5);
+    if (!first) continue;
+    seen.add(key);
+    out.push(first);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** Whether a number stands within two words of a drug the question names. */
+function numberNextToDrug(question: Normalized, entities: readonly NamedEntity[]): boolean {
+  const tokens = question.tokens.map((t) => t.text);
+  return entities
+    .filter((e) => e.type === 'drug' || e.type === 'drug-class')
+    .some((e) => {
+      const first = normalizeWord(e.surface);
+      return tokens.some((t, i) => t === first && tokens.slice(Math.max(0, i - 2), i + 3).some((n) => /^\d+([.,]\d+)?$/.test(n)));
+    });
+}
+
+function normalizeWord(text: string): string {
+  return normalize(text).tokens[0]?.text ?? '';
 }

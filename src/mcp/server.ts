@@ -9,7 +9,8 @@ import {
   type ResourceLink,
 } from '@modelcontextprotocol/sdk/types.js';
 import { ask, getSource, listSources, search, type Engine } from '../engine.js';
-import { isAppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
+import { detectInjection } from '../answer/injection.js';
 import { pino } from 'pino';
 import type { Logger } from '../logger.js';
 import {
@@ -206,6 +207,8 @@ export function createMcpServer(
       argsSchema: { question: AskInputSchema.shape.question },
     },
     async ({ question }): Promise<GetPromptResult> => {
+      // The prompt text goes to the client's model as is: screen it like every other input (issue 10).
+      if (detectInjection(question)) throw new AppError('validation_error', 'question: contains instructions to the system');
       const { results } = await search(await ready, { query: question, k: 4 });
       const passages = results
         .map((r, i) => `[${i + 1}] ${r.title}${r.section ? ` — ${r.section}` : ''} (${r.file})\n${r.text}`)

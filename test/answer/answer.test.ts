@@ -27,7 +27,10 @@ function isFrame(paragraph: string, question: string, a: Answer, prompts: Prompt
   const lang = a.language;
   const flags = detectRedFlags(question);
   if (flags.length > 0 && paragraph === redFlagNotice(prompts, lang, flags)) return true;
-  if (REASONS.some((r) => paragraph === refusalText(prompts, lang, r))) return true;
+  // The refusal names its subject; only the template's fixed opening is checked.
+  const refusalOpening = prompts.refusal[lang].split('{{')[0] ?? '';
+  if (a.refused && refusalOpening.length > 0 && paragraph.startsWith(refusalOpening) && !MARKER.test(paragraph)) return true;
+  if (paragraph === prompts.caveat[lang].replace(/\{\{subject\}\}[^]*$/, '') || paragraph.startsWith(prompts.caveat[lang].split('{{')[0] ?? '\u0000')) return true;
   if (paragraph === prompts.attribution[lang].acuteChronic) return true;
   // The follow-up note carries words of the question; only its fixed opening is checked.
   const noteOpening = prompts.attribution[lang].followUpNote.split('{{')[0] ?? '';
@@ -79,7 +82,8 @@ function expectAnswerInvariants(a: Answer, question: string): void {
   const allowed = new Set(
     a.citations.flatMap((c) => {
       const s = index.sources.get(c.file);
-      return digitRuns([c.quote, c.date ?? '', s?.label ?? '', s?.title ?? '', s?.publisher ?? ''].join(' '));
+      // A refusal's nearest-section pointer names the section.
+      return digitRuns([c.quote, c.date ?? '', s?.label ?? '', s?.title ?? '', s?.publisher ?? '', c.nearest ? c.section : ''].join(' '));
     }),
   );
   const prose = a.answer.replace(MARKER, ' ');
@@ -89,9 +93,12 @@ function expectAnswerInvariants(a: Answer, question: string): void {
   if (a.refused) {
     expect(a.refusalReason).toBeDefined();
     expect(REASONS).toContain(a.refusalReason);
-    expect(a.citations).toEqual([]);
+    // Only pointers to the nearest sections, never claims.
+    expect(a.citations.filter((c) => !c.nearest)).toEqual([]);
     expect(a.redFlags).toEqual([]);
-    expect(a.answer).toBe(refusalText(prompts, a.language, a.refusalReason as RefusalReason));
+    const [first] = a.answer.split('\n\n');
+    expect(first?.startsWith(prompts.refusal[a.language].split('{{')[0] ?? '')).toBe(true);
+    if (a.refusalReason !== 'unknown-subject') expect(first).toBe(refusalText(prompts, a.language, a.refusalReason as RefusalReason));
   } else {
     expect(a.refusalReason).toBeUndefined();
     if (a.redFlags.length === 0) expect(a.citations.length).toBeGreaterThan(0);

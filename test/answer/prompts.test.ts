@@ -65,6 +65,8 @@ describe('loadPrompts — the shipped templates', () => {
     const stems = new Set(files.map((f) => f.replace(/\.(nl|en)\.(md|json)$/, '')));
     expect([...stems].sort()).toEqual([
       'attribution',
+      'caveat',
+      'nearest',
       'red-flag',
       'refusal',
       'refusal-reasons',
@@ -104,6 +106,7 @@ describe('loadPrompts — the shipped templates', () => {
       'title',
       'attribution',
       'topic',
+      'sections',
     ]);
     for (const file of await readdir(PROMPTS_DIR)) {
       const used = placeholders(await readFile(path.join(PROMPTS_DIR, file), 'utf8'));
@@ -258,7 +261,7 @@ describe('phrases built from the templates', () => {
 
   it('the refusal explains the reason and what the corpus covers', () => {
     const nl = refusalText(prompts, 'nl', 'dose-or-cost');
-    expect(nl).toContain('doseringen');
+    expect(nl).toContain('dosis');
     expect(nl).toContain('lage rugpijn');
     expect(refusalText(prompts, 'en', 'injection')).toContain('instructions');
   });

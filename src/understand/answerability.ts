@@ -1,0 +1,377 @@
+import { createRequire } from 'node:module';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { foldForMatch, tokenize, type Normalized } from './normalize.js';
+import { compileTerm, TermSchema } from './patterns.js';
+import { findEntities } from './entities.js';
+import type { CompiledLexicon } from '../text/expand.js';
+import { canonicalOf, membersOf } from '../text/lexicon.js';
+
+/**
+ * Answerability: does the corpus speak about what the question names? One decision over
+ *
+ * - the question's **named entities** (drugs, treatments, tests, conditions, populations) — from an
+ *   {@link EntityFinder} (the clinical lexicon once it is available; {@link fallbackEntities} until then);
+ * - what the **corpus** says about each: covered (named in its text), only named in an exclusion list
+ *   ("exclusiecriteria: … zwangerschap …"), or absent;
+ * - whether the question asks for a **figure** (dose, frequency, waiting time, price) and whether the
+ *   passages state one.
+ *
+ * Outcomes: answer; answer with a caveat first (a population the corpus does not cover while the general
+ * question is covered); refuse naming the entity; refuse because the figure is not stated.
+ */
+
+const PopulationSchema = z.strictObject({
+  name: z.strictObject({ nl: z.string().min(1), en: z.string().min(1) }),
+  terms: z.array(TermSchema).min(1),
+  why: z.string().min(1),
+});
+const FigureSchema = z.strictObject({
+  why: z.string().min(1),
+  /** Terms that ask for this kind of figure. */
+  ask: z.array(TermSchema).min(1),
+  /** Terms that, with a number in the same sentence, state it. */
+  states: z.array(TermSchema).min(1),
+});
+export const FIGURE_KINDS = ['dose', 'frequency', 'waiting', 'price'] as const;
+export type FigureKind = (typeof FIGURE_KINDS)[number];
+
+export const AnswerabilityTableSchema = z.strictObject({
+  version: z.number().int().positive(),
+  why: z.string().min(1),
+  populations: z.array(PopulationSchema).min(1),
+  /** Regular expressions (folded text) for the words that open an exclusion list. */
+  exclusionCues: z.array(z.string().min(1)).min(1),
+  /** Words that make a question about medication (drug safety is population-specific). */
+  medication: z.array(TermSchema).min(1),
+  /** Words that frame a figure question ("hoeveel weken", "how long"): not its subject. */
+  figureFrame: z.string().min(1),
+  /** Words that frame any question ("raadt … aan", "wat is het verschil"): never evidence of another topic. */
+  frameWords: z.string().min(1),
+  /**
+   * Word endings of disease names (spondylitis, scoliose, radiculopathie): without a lexicon, a word the corpus
+   * names only in an exclusion list counts as a condition when it ends like one ("regelmatig" does not).
+   */
+  conditionEndings: z.array(z.string().min(2)).min(1),
+  figures: z.strictObject(
+    Object.fromEntries(FIGURE_KINDS.map((k) => [k, FigureSchema])) as Record<FigureKind, typeof FigureSchema>,
+  ),
+});
+export type AnswerabilityTable = z.infer<typeof AnswerabilityTableSchema>;
+
+type Matcher = ReturnType<typeof compileTerm>;
+
+/** A compiled table. */
+export interface AnswerabilityRules {
+  table: AnswerabilityTable;
+  populations: { name: { nl: string; en: string }; terms: Matcher[] }[];
+  exclusionCue: RegExp;
+  medication: Matcher[];
+  figures: Record<FigureKind, { ask: Matcher[]; states: Matcher[] }>;
+}
+
+/**
+ * Validates and compiles an answerability table.
+ * @throws AppError('config_error') naming the first problem.
+ */
+export function parseAnswerabilityTable(json: unknown): AnswerabilityRules {
+  const parsed = AnswerabilityTableSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError(
+      'config_error',
+      `Invalid answerability table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+    );
+  }
+  const t = parsed.data;
+  return {
+    table: t,
+    populations: t.populations.map((p) => ({ name: p.name, terms: p.terms.map(compileTerm) })),
+    exclusionCue: new RegExp(t.exclusionCues.join('|'), 'giu'),
+    medication: t.medication.map(compileTerm),
+    figures: Object.fromEntries(
+      FIGURE_KINDS.map((k) => [
+        k,
+        { ask: t.figures[k].ask.map(compileTerm), states: t.figures[k].states.map(compileTerm) },
+      ]),
+    ) as AnswerabilityRules['figures'],
+  };
+}
+
+/** Loads the bundled table (src/understand/answerability.json). */
+export function loadAnswerabilityRules(): AnswerabilityRules {
+  const require = createRequire(import.meta.url);
+  return parseAnswerabilityTable(require('./answerability.json'));
+}
+
+// Immutable after load: the bundled table, compiled once.
+const DEFAULT_RULES = loadAnswerabilityRules();
+
+/** Entity types (the lexicon's, plus `unknown` for a salient word no lexicon types). */
+export type EntityType =
+  | 'drug'
+  | 'drug-class'
+  | 'treatment'
+  | 'test'
+  | 'condition'
+  | 'symptom'
+  | 'anatomy'
+  | 'population'
+  | 'profession'
+  | 'other'
+  | 'unknown';
+
+/** Something the question names. */
+export interface NamedEntity {
+  /** As the question writes it (shown in a refusal or caveat). */
+  surface: string;
+  type: EntityType;
+  /** Forms to look up in the corpus: the surface and its lexicon group members (generic, Dutch name). */
+  forms: string[];
+}
+
+/** Finds the named entities of a (normalised) question. */
+export type EntityFinder = (question: Normalized) => NamedEntity[];
+
+/** What the corpus says about a form. */
+export type Mention = 'covered' | 'excluded-only' | 'absent';
+
+/** The corpus as answerability sees it: folded chunk texts (body, not reference lists). */
+export interface CorpusView {
+  mention(form: string): Mention;
+}
+
+/**
+ * A view over chunk texts. A form counts as covered when it occurs (as a word or word start, so inflection
+ * and compounds count) outside an exclusion list; `excluded-only` when every occurrence stands in a list
+ * opened by an exclusion cue ("exclusiecriteria:") — up to a blank line, a sentence end, or the next bullet
+ * when the list's items are not bullets themselves.
+ * @param indexed whether the index knows every word of a form (its own analysis: stems, compounds); a form
+ *   the text match misses but the index knows counts as covered.
+ */
+export function corpusView(
+  texts: readonly string[],
+  rules: AnswerabilityRules = DEFAULT_RULES,
+  indexed?: (form: string) => boolean,
+): CorpusView {
+  const docs = texts.map((t) => t.normalize('NFD').replace(/\p{M}+/gu, ''));
+  return {
+    mention(form: string): Mention {
+      const textual = mentionInText(form);
+      // Inflection the word-start match misses ("rugschool" / "rugscholen"): the index's analysis decides.
+      return textual === 'absent' && indexed?.(form) ? 'covered' : textual;
+    },
+  };
+
+  function mentionInText(form: string): Mention {
+    {
+      const words = tokenize(form).map((t) => t.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      if (words.length === 0) return 'absent';
+      // A word start of 5+ letters matches inflections and compounds ("zwanger" → "zwangerschap").
+      const last = words.length - 1;
+      const body = words
+        .map((w, i) => (i === last && w.length >= 5 ? w : `${w}(?![\\p{L}\\p{N}])`))
+        .join('[\\s-]+');
+      const re = new RegExp(`(?<![\\p{L}\\p{N}])${body}`, 'giu');
+      let excluded = false;
+      for (const text of docs) {
+        for (const m of text.matchAll(re)) {
+          if (inExclusionList(text, m.index, rules)) excluded = true;
+          else return 'covered';
+        }
+      }
+      return excluded ? 'excluded-only' : 'absent';
+    }
+  }
+}
+
+function inExclusionList(text: string, at: number, rules: AnswerabilityRules): boolean {
+  const from = Math.max(0, at - 600);
+  const window = text.slice(from, at);
+  let cueEnd = -1;
+  for (const m of window.matchAll(rules.exclusionCue)) cueEnd = m.index + m[0].length;
+  if (cueEnd < 0) return false;
+  const after = window.slice(cueEnd);
+  if (/\n\s*\n/.test(after) || /[.!?]\s+\p{Lu}/u.test(after)) return false;
+  const firstItemBulleted = /^[^\n]*:?\s*•/.test(after.slice(0, 12));
+  return firstItemBulleted || !after.includes('•');
+}
+
+/** The population groups the question names (closed class, from the table). */
+export function findPopulations(
+  question: Normalized,
+  language: 'nl' | 'en',
+  rules: AnswerabilityRules = DEFAULT_RULES,
+): NamedEntity[] {
+  const out: NamedEntity[] = [];
+  for (const p of rules.populations) {
+    for (let i = 0; i < question.tokens.length; i++) {
+      const end = p.terms.reduce((e, m) => Math.max(e, m(question.tokens, i)), -1);
+      if (end > i) {
+        const surface = question.tokens
+          .slice(i, end)
+          .map((t) => t.text)
+          .join(' ');
+        out.push({ surface: p.name[language], type: 'population', forms: [surface, p.name.nl] });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Entities without a lexicon: populations, and words the question marks as names by putting them in quotes
+ * or brackets (type `unknown`). Capitalisation is no sign: "Belgen", "Leuven" are not treatments.
+ */
+export function fallbackEntities(
+  question: Normalized,
+  language: 'nl' | 'en',
+  rules: AnswerabilityRules = DEFAULT_RULES,
+): NamedEntity[] {
+  const out = findPopulations(question, language, rules);
+  const seen = new Set(out.map((e) => e.surface.toLowerCase()));
+  const add = (w: string): void => {
+    const key = foldForMatch(w);
+    if (key.length < 4 || seen.has(key)) return;
+    seen.add(key);
+    out.push({ surface: w, type: 'unknown', forms: [w] });
+  };
+  // Quoted or bracketed in the question as typed.
+  for (const m of question.clean.matchAll(
+    /["“”„«»‹›'‘’([{<*]\s*([\p{L}][\p{L}\p{N}-]{3,})\s*["“”„«»‹›'‘’)\]}>*]/gu,
+  ))
+    add(m[1] ?? '');
+  return out;
+}
+
+/** Which figure, if any, the question asks for. */
+export function askedFigure(
+  question: Normalized,
+  rules: AnswerabilityRules = DEFAULT_RULES,
+): FigureKind | undefined {
+  const tokens = question.tokens;
+  for (const kind of FIGURE_KINDS) {
+    const { ask } = rules.figures[kind];
+    for (let i = 0; i < tokens.length; i++) if (ask.some((m) => m(tokens, i) > i)) return kind;
+  }
+  // "Brufen 600", "2 Dafalgan": a number next to a named drug is a dose.
+  return undefined;
+}
+
+const NUMBER_WORDS = new Set(
+  'een twee drie vier vijf zes zeven acht negen tien elf twaalf vijftien twintig dertig honderd half anderhalf one two three four five six seven eight nine ten twelve fifteen twenty thirty hundred'.split(
+    ' ',
+  ),
+);
+
+/** Whether a sentence states a figure of this kind: a number and one of the kind's words. */
+export function statesFigure(
+  kind: FigureKind,
+  sentence: string,
+  rules: AnswerabilityRules = DEFAULT_RULES,
+): boolean {
+  const tokens = tokenize(sentence);
+  const hasNumber = tokens.some((t) => /\d/.test(t.text) || NUMBER_WORDS.has(t.text));
+  if (!hasNumber) return false;
+  return tokens.some((_, i) => rules.figures[kind].states.some((m) => m(tokens, i) > i));
+}
+
+/** The outcome of the answerability decision. */
+export type Answerability =
+  | { kind: 'answer' }
+  | { kind: 'caveat'; subject: string }
+  | { kind: 'refuse'; reason: 'unknown-subject' | 'dose-or-cost'; subject?: string };
+
+/** Entity types the corpus must speak about for the question to be answered. */
+const MUST_BE_COVERED: ReadonlySet<EntityType> = new Set([
+  'drug',
+  'drug-class',
+  'treatment',
+  'test',
+  'condition',
+  'unknown',
+]);
+
+export interface AnswerabilityInput {
+  entities: readonly NamedEntity[];
+  corpus: CorpusView;
+  /** The figure the question asks for, if any. */
+  figure?: FigureKind | undefined;
+  /** Whether a retrieved sentence that shares the question's subject states that figure. */
+  figureStated?: boolean;
+  /** Whether the question is about medication (drug entity, "wat mag ik nemen"): population-specific. */
+  aboutMedication?: boolean;
+}
+
+/**
+ * Decides answerability (see the module comment). Order: a figure the corpus does not state; an entity the
+ * corpus never names (or names only as excluded); a population it does not cover (a caveat, or a refusal
+ * for medication, where safety is population-specific).
+ */
+export function judgeAnswerability(input: AnswerabilityInput): Answerability {
+  if (input.figure && !input.figureStated) return { kind: 'refuse', reason: 'dose-or-cost' };
+  const mentionOf = (e: NamedEntity): Mention => {
+    const m = e.forms.map((f) => input.corpus.mention(f));
+    return m.includes('covered') ? 'covered' : m.includes('excluded-only') ? 'excluded-only' : 'absent';
+  };
+  for (const e of input.entities) {
+    if (MUST_BE_COVERED.has(e.type) && mentionOf(e) !== 'covered') {
+      return { kind: 'refuse', reason: 'unknown-subject', subject: e.surface };
+    }
+  }
+  for (const e of input.entities) {
+    if (e.type === 'population' && mentionOf(e) !== 'covered') {
+      return input.aboutMedication
+        ? { kind: 'refuse', reason: 'unknown-subject', subject: e.surface }
+        : { kind: 'caveat', subject: e.surface };
+    }
+  }
+  return { kind: 'answer' };
+}
+
+/** Whether the question is about medication (taking, prescribing, painkillers). */
+export function aboutMedication(question: Normalized, rules: AnswerabilityRules = DEFAULT_RULES): boolean {
+  return question.tokens.some((_, i) => rules.medication.some((m) => m(question.tokens, i) > i));
+}
+
+/** The words that frame a figure question, for removing them from its subject. */
+export function figureFrameWords(rules: AnswerabilityRules = DEFAULT_RULES): string {
+  return rules.table.figureFrame;
+}
+
+/** The words that frame a question rather than name its topic. */
+export function questionFrameWords(rules: AnswerabilityRules = DEFAULT_RULES): string {
+  return rules.table.frameWords;
+}
+
+/** Whether a word ends like a disease name (fallback typing without a lexicon). */
+export function looksLikeCondition(word: string, rules: AnswerabilityRules = DEFAULT_RULES): boolean {
+  return rules.table.conditionEndings.some((e) => word.endsWith(e));
+}
+
+/**
+ * The entity finder over the clinical lexicon (src/understand/entities.ts): each mention's forms are what it
+ * was written as, its canonical and the members of the non-`related` groups with that canonical (a brand's
+ * generic, a lay word's clinical name), so "Dafalgan" counts as covered when the corpus names paracetamol.
+ */
+export function lexiconEntityFinder(lexicon: CompiledLexicon): EntityFinder {
+  return (question) =>
+    findEntities(question.plain, lexicon).map((m) => {
+      const groups = lexicon.lexicon.groups.filter(
+        (g) => g.kind !== 'related' && canonicalOf(g) === m.canonical,
+      );
+      const names = new Set([m.text, m.canonical, ...groups.flatMap(membersOf)].map((f) => f.toLowerCase()));
+      // The class a drug or test belongs to ("voltaren" → diclofenac → NSAID): evidence about the class applies.
+      const classes = lexicon.lexicon.groups
+        .filter(
+          (g) =>
+            g.kind === 'related' &&
+            g.canonical !== undefined &&
+            g.terms.some((t) => names.has(t.toLowerCase())),
+        )
+        .map(canonicalOf);
+      const forms = [...new Set([m.text, m.canonical, ...groups.flatMap(membersOf), ...classes])];
+      return { surface: m.text, type: m.type, forms };
+    });
+}

@@ -1,0 +1,179 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  askedFigure,
+  corpusView,
+  fallbackEntities,
+  findPopulations,
+  judgeAnswerability,
+  parseAnswerabilityTable,
+  statesFigure,
+  type CorpusView,
+  type NamedEntity,
+} from '../../src/understand/answerability.js';
+import { normalize } from '../../src/understand/normalize.js';
+
+/** A tiny corpus in the shape of a trial summary: a population, an exclusion list, results. */
+const CORPUS = [
+  'Bestudeerde populatie\n\n• volwassenen met chronische lagerugpijn\n• exclusiecriteria:\nvoorgeschiedenis van chirurgie\nscoliose met indicatie voor chirurgie\nzwangerschap of postpartum\nregelmatig hardlopen\n• interventie: een loopprogramma',
+  'Resultaten. Het loopprogramma verminderde de pijn na 12 weken. Ontstekingsremmers zijn een optie bij acute rugpijn. Hardlopen was veilig.',
+  '• exclusiecriteria: • studies bij kinderen • studies over spondylitis\n\nKinesitherapie werd niet terugbetaald in deze studie.',
+];
+const view = corpusView(CORPUS);
+
+describe('corpusView', () => {
+  it.each([
+    ['hardlopen', 'covered'],
+    ['ontstekingsremmers', 'covered'],
+    ['loopprogramma', 'covered'],
+    ['scoliose', 'excluded-only'],
+    ['zwangerschap', 'excluded-only'],
+    ['zwanger', 'excluded-only'],
+    ['spondylitis', 'excluded-only'],
+    ['kinderen', 'excluded-only'],
+    ['cannabis', 'absent'],
+  ] as const)('%s → %s', (form, mention) => {
+    expect(view.mention(form)).toBe(mention);
+  });
+
+  it('an occurrence after the list has ended (blank line, sentence end) is covered', () => {
+    const v = corpusView(['exclusiecriteria:\nzwangerschap\n\nBij zwangerschap is bewegen veilig.']);
+    expect(v.mention('zwangerschap')).toBe('covered');
+  });
+});
+
+describe('entities without a lexicon', () => {
+  it('finds populations in Dutch and English', () => {
+    expect(
+      findPopulations(normalize('Mag ik bewegen tijdens de zwangerschap?'), 'nl').map((e) => e.surface),
+    ).toEqual(['zwangerschap']);
+    expect(findPopulations(normalize('Is walking safe when pregnant?'), 'en').map((e) => e.surface)).toEqual([
+      'pregnancy',
+    ]);
+    expect(findPopulations(normalize('Helpt wandelen bij rugpijn?'), 'nl')).toEqual([]);
+  });
+
+  it('a word in quotes, brackets or guillemets is a name', () => {
+    for (const q of [
+      'Helpt "cannabis" bij rugpijn?',
+      'Helpt (cannabis) bij rugpijn?',
+      'Helpt «cannabis» bij rugpijn?',
+      'Helpt [cannabis] bij rugpijn?',
+    ]) {
+      expect(fallbackEntities(normalize(q), 'nl').map((e) => e.surface)).toEqual(['cannabis']);
+    }
+  });
+});
+
+describe('figures', () => {
+  it.each([
+    ['Hoeveel mg ibuprofen mag ik nemen?', 'dose'],
+    ['Hoeveel Dafalgan mag ik per dag?', 'dose'],
+    ['Mag ik 3 keer per dag Brufen 600 nemen?', 'frequency'],
+    ['Mag ik drie keer per dag een pijnstiller nemen?', 'frequency'],
+    ['hoeveel weken moet je wachten voor een hernia-operatie?', 'waiting'],
+    ['how long should I wait before back surgery?', 'waiting'],
+    ['Wordt kinesitherapie terugbetaald?', 'price'],
+    ['Wat kost een MRI?', 'price'],
+  ] as const)('%s asks a %s', (q, kind) => {
+    expect(askedFigure(normalize(q))).toBe(kind);
+  });
+
+  it.each([
+    'Helpt wandelen bij rugpijn?',
+    'Welke pillen helpen bij rugpijn?',
+    'Hoeveel deelnemers zaten in de studie?',
+    'Hoe lang duurt acute rugpijn?',
+  ])('%s asks no figure', (q) => {
+    expect(askedFigure(normalize(q))).toBeUndefined();
+  });
+
+  it('a figure is stated by a number with a word of its kind', () => {
+    expect(statesFigure('dose', 'Neem maximaal 400 mg per keer.')).toBe(true);
+    expect(statesFigure('waiting', 'Het loopprogramma verminderde de pijn na 12 weken.')).toBe(true);
+    expect(statesFigure('price', 'Kinesitherapie wordt terugbetaald.')).toBe(false);
+  });
+});
+
+describe('judgeAnswerability', () => {
+  const e = (surface: string, type: NamedEntity['type']): NamedEntity => ({
+    surface,
+    type,
+    forms: [surface],
+  });
+
+  it('refuses an entity the corpus never names, naming it', () => {
+    expect(judgeAnswerability({ entities: [e('cannabis', 'unknown')], corpus: view })).toEqual({
+      kind: 'refuse',
+      reason: 'unknown-subject',
+      subject: 'cannabis',
+    });
+  });
+
+  it('refuses a condition the corpus names only as excluded', () => {
+    expect(judgeAnswerability({ entities: [e('scoliose', 'condition')], corpus: view })).toMatchObject({
+      kind: 'refuse',
+      subject: 'scoliose',
+    });
+  });
+
+  it('answers with a caveat for a population not covered, but refuses it for medication', () => {
+    expect(judgeAnswerability({ entities: [e('zwangerschap', 'population')], corpus: view })).toEqual({
+      kind: 'caveat',
+      subject: 'zwangerschap',
+    });
+    expect(
+      judgeAnswerability({
+        entities: [e('zwangerschap', 'population')],
+        corpus: view,
+        aboutMedication: true,
+      }),
+    ).toMatchObject({ kind: 'refuse' });
+  });
+
+  it('a symptom or anatomy term the corpus lacks does not refuse on its own', () => {
+    expect(
+      judgeAnswerability({ entities: [e('kuit', 'anatomy'), e('stijfheid', 'symptom')], corpus: view }),
+    ).toEqual({ kind: 'answer' });
+  });
+
+  it('refuses a figure no sentence states', () => {
+    expect(
+      judgeAnswerability({ entities: [], corpus: view, figure: 'waiting', figureStated: false }),
+    ).toEqual({ kind: 'refuse', reason: 'dose-or-cost' });
+    expect(judgeAnswerability({ entities: [], corpus: view, figure: 'waiting', figureStated: true })).toEqual(
+      { kind: 'answer' },
+    );
+  });
+
+  it('never answers about an absent must-cover entity (property)', () => {
+    const absent: CorpusView = { mention: () => 'absent' };
+    const types = fc.constantFrom<NamedEntity['type']>(
+      'drug',
+      'drug-class',
+      'treatment',
+      'test',
+      'condition',
+      'unknown',
+    );
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 12 }), types, (surface, type) => {
+        expect(judgeAnswerability({ entities: [e(surface, type)], corpus: absent }).kind).toBe('refuse');
+      }),
+    );
+  });
+});
+
+describe('answerability.json shape', () => {
+  const table = createRequire(import.meta.url)('../../src/understand/answerability.json') as Record<
+    string,
+    unknown
+  >;
+  it('validates, and rejects a missing figure kind', () => {
+    expect(parseAnswerabilityTable(table).populations.length).toBeGreaterThan(0);
+    const figures = { ...(table.figures as Record<string, unknown>) };
+    delete figures.price;
+    expect(() => parseAnswerabilityTable({ ...table, figures })).toThrow(/answerability/);
+  });
+});
