@@ -5,7 +5,7 @@ import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
 import { detectIntent } from './intent.js';
 import { jaccard, type ScoredSentence } from './select.js';
-import { flatText as flat, rankSentences } from './offline.js';
+import { flatText as flat, rankSentences, withSubjects } from './offline.js';
 import { composeInOrder } from './extractive.js';
 import { correctQuestion, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
@@ -116,6 +116,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
       // A follow-up ("Waarom?") moves on: what earlier answers already quoted is not quoted again.
       const said = history.map((t) => flat(t.answer)).join('\n');
       const selection = selectAnswer(ranked, ctx.ranker.model, (f) => index.sources.get(f)?.authority ?? 99, {
+        // Under a red-flag notice the referral sentences come first; the question's own answer is one sentence.
         maxExtra: redFlags.length > 0 ? 1 : 2,
         exclude: (c) =>
           builder.has(c) ||
@@ -299,31 +300,6 @@ function citationOf(index: LoadedIndex, q: CandidateSentence & { strength?: stri
   };
 }
 
-
-/** A sentence opening with a pronoun or demonstrative needs the sentence before it for its subject. */
-const LEANS_ON_PREVIOUS = /^(het|dit|deze|die|dat|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|it|this|these|they)\b/i;
-
-/**
- * Keeps a pronoun's subject: a shown sentence that opens with "Het …"/"Dit …" is quoted together with the
- * sentence before it (one contiguous, verbatim span of the original), unless that sentence is shown already.
- */
-function withSubjects(index: LoadedIndex, shown: RankedSentence[]): RankedSentence[] {
-  return shown.map((s) => {
-    const prev = s.context.previousSpan;
-    const doc = index.docs.get(s.passage.chunk.file);
-    if (!prev || !doc || !LEANS_ON_PREVIOUS.test(s.text) || s.context.listItem) return s;
-    if (shown.some((o) => o !== s && o.passage.chunk.file === s.passage.chunk.file && o.cleanStart === prev.cleanStart)) return s;
-    // The quote stays inside its passage (a citation points into one chunk).
-    if (prev.end > s.start || prev.start < s.passage.chunk.start) return s;
-    return {
-      ...s,
-      text: `${s.context.previous} ${s.text}`,
-      start: prev.start,
-      quote: doc.original.slice(prev.start, s.end),
-      cleanStart: prev.cleanStart,
-    };
-  });
-}
 
 /** Red flags found in the raw and the corrected question, each once. */
 function uniqueFlags(flags: RedFlag[]): RedFlag[] {

@@ -8,7 +8,7 @@ import { candidateSentences, type SentenceCache } from './sentences.js';
 import type { Anchor, RankQuery } from '../rank/features.js';
 import { detectIntent } from './intent.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
-import { rankCandidates, rankQuery, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { embedForRanking, rankCandidates, rankQuery, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
 
 /** What ranking sentences needs: the loaded index, its prepared sentences, and the trained ranker. */
 export interface ChooseContext {
@@ -48,6 +48,7 @@ export async function rankSentences(
     )),
   ];
   const candidates = candidateSentences(index, pool, ctx.sentences);
+  rq.vector = await embedForRanking(index, ctx.ranker, query, candidates);
   return { ranked: rankCandidates(index, ctx.ranker, rq, candidates), rankQuery: rq };
 }
 
@@ -120,3 +121,29 @@ function countingPassages(index: LoadedIndex, passages: RetrievedChunk[], focus:
       matched: [],
     }));
 }
+
+/** A sentence opening with a pronoun or demonstrative needs the sentence before it for its subject. */
+const LEANS_ON_PREVIOUS = /^(het|dit|deze|die|dat|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|it|this|these|they)\b/i;
+
+/**
+ * Keeps a pronoun's subject: a shown sentence that opens with "Het …"/"Dit …" is quoted together with the
+ * sentence before it (one contiguous, verbatim span of the original), unless that sentence is shown already.
+ */
+export function withSubjects(index: LoadedIndex, shown: RankedSentence[]): RankedSentence[] {
+  return shown.map((s) => {
+    const prev = s.context.previousSpan;
+    const doc = index.docs.get(s.passage.chunk.file);
+    if (!prev || !doc || !LEANS_ON_PREVIOUS.test(s.text) || s.context.listItem) return s;
+    if (shown.some((o) => o !== s && o.passage.chunk.file === s.passage.chunk.file && o.cleanStart === prev.cleanStart)) return s;
+    // The quote stays inside its passage (a citation points into one chunk).
+    if (prev.end > s.start || prev.start < s.passage.chunk.start) return s;
+    return {
+      ...s,
+      text: `${s.context.previous} ${s.text}`,
+      start: prev.start,
+      quote: doc.original.slice(prev.start, s.end),
+      cleanStart: prev.cleanStart,
+    };
+  });
+}
+

@@ -19,7 +19,7 @@ export interface TrainingItem {
   sources: string[];
 }
 
-/** One training question with its candidates (document order) and their feature vectors. */
+/** One training question with its candidates (document order) and their feature vectors (also kept for questions without a positive). */
 export interface TrainingGroup {
   item: TrainingItem;
   candidates: RankedSentence[];
@@ -66,12 +66,14 @@ export async function collectPairs(
       x: candidateFeatures(rankQuery, c, traitsOf(ctx.ranker, c, index.sources.get(c.passage.chunk.file)?.title), index.sources, topScore),
       y: (factRecall(c.text, item.facts).recalled > 0 ? 1 : 0) as 0 | 1,
     }));
+    // Every answerable question counts when the answer length is simulated; only those with a positive
+    // candidate teach the ranker.
+    groups.push({ item, candidates, x: labelled.map((l) => l.x) });
     if (!labelled.some((l) => l.y === 1)) {
       skipped.push(item.id);
       continue;
     }
     for (const l of labelled) pairs.push({ question: q, ...l });
-    groups.push({ item, candidates, x: labelled.map((l) => l.x) });
     q++;
   }
   return { pairs, groups, questions: q, skipped };

@@ -27,6 +27,8 @@ export interface RankQuery {
   counted?: RegExp | undefined;
   /** For a follow-up: where the previous answer's bottom line sits. */
   anchor?: Anchor | undefined;
+  /** The query's dense vector (same space as the sentence vectors), unit length; undefined = no dense features. */
+  vector?: number[] | undefined;
 }
 
 /** A sentence position: file and cleaned offset. */
@@ -51,6 +53,7 @@ export const FEATURE_NAMES = [
   'is_question', 'short', 'no_terminal', 'long', 'non_body', 'reference_like', 'starts_anaphor',
   'has_strength', 'list_item', 'authority', 'has_number',
   'is_anchor', 'after_anchor', 'anchor_document', 'lexical_rank', 'dense_rank',
+  'dense_sentence', 'dense_with_context', 'citation_like',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -75,6 +78,9 @@ const REFERENCE_LIKE = /^\(?\d+[).]\s+\p{Lu}|doi:|et al\.|https?:\/\//iu;
 /** A sentence opening with a pronoun or demonstrative leans on the previous sentence for its subject. */
 const ANAPHOR_START = /^(het|dit|deze|die|dat|dergelijke|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|daarnaast|bovendien|ook|it|this|these|they|such)\b/i;
 const NUMBER = /\d/;
+/** Journal-reference shapes: volume/issue/pages, "Syst Rev", "et al.", "doi". */
+const CITATION_LIKE = /\b(issue|vol\.?|syst rev|database|et al\.?|doi|pp?\.)\b|\d{4};\s*\d+|\d+\(\d+\):\s*\d+/i;
+const YEAR = /\b(19|20)\d{2}\b/;
 const WORD = /[\p{L}\p{N}]+/gu;
 
 function cueShare(words: readonly string[], set: ReadonlySet<string>): number {
@@ -120,6 +126,11 @@ export interface SentenceTraits {
   strength: string | undefined;
   statesNumber: boolean;
   population: 'acute' | 'chronic' | undefined;
+  /** Bibliographic apparatus ("Cochrane Database Syst Rev 2023, Issue 8.", "J Pain 2019;20:1-9"). */
+  citationLike: boolean;
+  /** Unit dense vectors of the sentence and of the previous sentence + the sentence, filled by the ranker. */
+  vector?: number[];
+  contextVector?: number[];
 }
 
 function isLabel(c: CandidateSentence, title: string | undefined): boolean {
@@ -157,6 +168,7 @@ export function sentenceTraits(c: CandidateSentence, cues: Cues, title?: string)
     strength: findStrength(cues, c.text) ?? findStrength(cues, c.context.leadIn),
     statesNumber: NUMBER.test(c.text.replace(/\(\d+(,\s*\d+)*\)/g, '')),
     population: population(`${c.text} ${c.context.leadIn}`),
+    citationLike: CITATION_LIKE.test(c.text) && YEAR.test(c.text),
   };
 }
 
@@ -224,8 +236,25 @@ export function candidateFeatures(
     anchor_document: query.anchor?.file === c.passage.chunk.file ? 1 : 0,
     lexical_rank: c.passage.ranks.lexical ? 1 / c.passage.ranks.lexical : 0,
     dense_rank: c.passage.ranks.dense ? 1 / c.passage.ranks.dense : 0,
+    dense_sentence: cosine(query.vector, t.vector),
+    dense_with_context: cosine(query.vector, t.contextVector),
+    citation_like: t.citationLike ? 1 : 0,
   };
   return FEATURE_NAMES.map((n) => f[n]);
+}
+
+/** Cosine of two unit vectors; 0 when either is missing. */
+function cosine(a: readonly number[] | undefined, b: readonly number[] | undefined): number {
+  if (!a || !b || a.length !== b.length) return 0;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+/** Scales a vector to unit length (the zero vector stays zero). */
+export function unit(v: readonly number[]): number[] {
+  const n = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+  return n > 0 ? v.map((x) => x / n) : v.map(() => 0);
 }
 
 function anchorIs(anchor: Anchor | undefined, c: CandidateSentence): boolean {

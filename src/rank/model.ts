@@ -22,6 +22,8 @@ export const RankModelSchema = z.strictObject({
    * the best F1 of "this sentence holds a fact").
    */
   extraThreshold: z.number().min(0).max(1),
+  /** Words the shown sentences may total before an extra one is left out (chosen with extraThreshold). */
+  maxWords: z.number().int().positive(),
   /** Probability a sentence needs to be listed under moreEvidence (lower: recall over precision). */
   moreThreshold: z.number().min(0).max(1),
   trainedOn: z.strictObject({
@@ -92,6 +94,7 @@ export function neutralModel(): RankModel {
     weights: new Array<number>(n).fill(0),
     bias: 0,
     extraThreshold: 1,
+    maxWords: 60,
     moreThreshold: 1,
     trainedOn: { files: [], questions: 0, pairs: 0, positives: 0 },
     hyper: { l2: 0, iterations: 0, learningRate: 0 },

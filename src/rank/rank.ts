@@ -3,7 +3,7 @@ import type { QuestionIntent } from '../answer/intent.js';
 import { sourceNameTerms, weighQuestion, type QuestionTerm } from '../answer/question-terms.js';
 import type { CandidateSentence } from '../answer/sentences.js';
 import { countPattern, jaccard } from '../answer/select.js';
-import { candidateFeatures, questionType, sentenceTraits, type RankQuery, type SentenceTraits } from './features.js';
+import { candidateFeatures, questionType, sentenceTraits, unit, type RankQuery, type SentenceTraits } from './features.js';
 import { loadCues, type Cues } from './cues.js';
 import { buildSpellingVocabulary, correctSpelling, type SpellingVocabulary } from '../understand/spelling.js';
 import { loadDefaultLexicon, membersOf } from '../text/lexicon.js';
@@ -99,6 +99,30 @@ export function rankQuery(
   return { terms, about: aboutTerms(terms), intent, type: questionType(asked), counted: countPattern(focus) };
 }
 
+/**
+ * Fills the dense vectors of candidates that lack them (one batch per question; each sentence is embedded
+ * once per loaded index) and returns the query's unit vector.
+ */
+export async function embedForRanking(
+  index: LoadedIndex,
+  ranker: Ranker,
+  query: string,
+  candidates: CandidateSentence[],
+): Promise<number[]> {
+  const missing = candidates
+    .map((c) => ({ c, t: traitsOf(ranker, c, index.sources.get(c.passage.chunk.file)?.title) }))
+    .filter(({ t }) => t.vector === undefined);
+  if (missing.length > 0) {
+    const texts = missing.flatMap(({ c }) => [c.text, `${c.context.previous} ${c.text}`]);
+    const vectors = await index.embedder.embedDocuments(texts);
+    missing.forEach(({ t }, i) => {
+      t.vector = unit(vectors[2 * i] ?? []);
+      t.contextVector = unit(vectors[2 * i + 1] ?? []);
+    });
+  }
+  return unit(await index.embedder.embedQuery(query));
+}
+
 /** Scores every candidate with the model, best first (ties: earlier passage, then document order). */
 export function rankCandidates(
   index: LoadedIndex,
@@ -147,9 +171,17 @@ export function selectAnswer(
   ranked: RankedSentence[],
   model: RankModel,
   authority: (file: string) => number,
-  options: { maxExtra?: number; maxMore?: number; exclude?: (c: CandidateSentence) => boolean } = {},
+  options: {
+    maxExtra?: number;
+    maxMore?: number;
+    /** Words the shown sentences may total; an extra that would pass it is left to `more` (default: the model's). */
+    maxWords?: number;
+    exclude?: (c: CandidateSentence) => boolean;
+  } = {},
 ): Selection {
   const maxExtra = options.maxExtra ?? 2;
+  const maxWords = options.maxWords ?? model.maxWords;
+  const words = (c: CandidateSentence): number => c.text.split(/\s+/).length;
   const maxMore = options.maxMore ?? 4;
   const exclude = options.exclude ?? (() => false);
   const eligible = ranked.filter((c) => c.onFocus && !exclude(c));
@@ -164,10 +196,12 @@ export function selectAnswer(
     a.passage.chunk.file === b.passage.chunk.file && a.cleanStart === b.cleanStart;
   const repeats = (c: RankedSentence, list: RankedSentence[]): boolean =>
     list.some((s) => same(s, c) || jaccard(s.terms, c.terms) > REDUNDANT);
+  let total = words(lead);
   for (const c of eligible) {
     if (shown.length > maxExtra) break;
-    if (c.p < model.extraThreshold || repeats(c, shown)) continue;
+    if (c.p < model.extraThreshold || repeats(c, shown) || total + words(c) > maxWords) continue;
     shown.push(c);
+    total += words(c);
   }
   const more: RankedSentence[] = [];
   for (const c of eligible) {
