@@ -1,21 +1,28 @@
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { startServer } from '../http/app.js';
+import { notifyPrimary, onPrimaryShutdown, runSupervisor } from '../http/supervisor.js';
 import { createLogger } from '../logger.js';
 import { AppError } from '../errors.js';
 import { parseIntFlag, type Command } from './command.js';
 
 /**
- * `rugwijs serve`: chat page, JSON API and MCP (Streamable HTTP) on config.host:config.port from one process.
+ * `rugwijs serve`: chat page, JSON API and MCP (Streamable HTTP) on config.host:config.port.
  * `--request-timeout-ms N` sets the slow-client cut-off (default 10 000 ms).
+ * `--workers N` (or RUGWIJS_WORKERS; default 1): with N > 1 a supervisor runs N worker processes on the one
+ * port (node:cluster), replaces a worker that dies, and drains all of them on SIGTERM/SIGINT.
  * Listens at once (GET /healthz says `loading` while the index is loaded or built), logs the URL to stderr,
  * and on SIGTERM/SIGINT stops accepting connections, lets in-flight requests finish and resolves (exit 0).
- * Rejects (exit 1) when the index cannot be loaded at all.
+ * When the index cannot be built or loaded the server keeps running and answers 503 with the reason.
  */
 export const serveCommand: Command = async (args, config) => {
   const { values } = parseArgs({
     args,
-    // Slow-client cut-off in ms (default 10 000): the whole request must arrive within it, or 408.
-    options: { 'request-timeout-ms': { type: 'string' } },
+    options: {
+      // Slow-client cut-off in ms (default 10 000): the whole request must arrive within it, or 408.
+      'request-timeout-ms': { type: 'string' },
+      workers: { type: 'string' },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -23,21 +30,37 @@ export const serveCommand: Command = async (args, config) => {
   if (requestTimeoutMs !== undefined && !(requestTimeoutMs >= 100 && requestTimeoutMs <= 600_000)) {
     throw new AppError('bad_request', '--request-timeout-ms must be an integer from 100 to 600000.');
   }
+  const workers = parseIntFlag('workers', values.workers) ?? config.workers;
+  if (!(Number.isInteger(workers) && workers >= 1 && workers <= 64)) {
+    throw new AppError('bad_request', '--workers must be an integer from 1 to 64.');
+  }
   const logger = createLogger(config.logLevel);
+  if (cluster.isPrimary && workers > 1) {
+    await runSupervisor({ workers, logger });
+    return;
+  }
+
   const running = await startServer(config, { logger, requestTimeoutMs });
-  console.error(`rugwijs: chat page ${running.url}/  ·  API ${running.url}/api  ·  MCP ${running.url}/mcp`);
+  if (cluster.isWorker) notifyPrimary({ type: 'listening', url: running.url });
+  else console.error(`rugwijs: chat page ${running.url}/  ·  API ${running.url}/api  ·  MCP ${running.url}/mcp`);
   logger.info({ url: running.url }, 'listening');
+  running.engine.then(
+    () => notifyPrimary({ type: 'ready', ok: true }),
+    // Logged by the app; the server stays up and answers 503 with the reason (see /healthz).
+    () => notifyPrimary({ type: 'ready', ok: false }),
+  );
 
   await new Promise<void>((resolve, reject) => {
-    const shutdown = (signal: NodeJS.Signals) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       logger.info({ signal }, 'shutting down: finishing in-flight requests');
       running.close().then(resolve, reject);
     };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-    running.engine.catch((err: unknown) => {
-      running.close().then(() => reject(err), reject);
-    });
+    process.on('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+    onPrimaryShutdown(() => shutdown('primary'));
   });
   // Loaded libraries (e.g. a model runtime) may hold handles open; exit anyway once the server is closed.
   setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref();

@@ -222,3 +222,4 @@ export function writeGuard(options: WriteGuardOptions): RequestHandler {
     next();
   };
 }
+

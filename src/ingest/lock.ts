@@ -56,8 +56,8 @@ export async function withIngestLock<T>(
       realpath: false,
       stale,
       update: Math.max(1_000, Math.floor(stale / 3)),
-      // Poll every 100–500 ms for about waitMs in total.
-      retries: { retries: Math.ceil(waitMs / 400), factor: 1.2, minTimeout: 100, maxTimeout: 500 },
+      // Poll every 50 ms for about waitMs in total (a build of a small corpus takes well under a second).
+      retries: { retries: Math.ceil(waitMs / 50), factor: 1, minTimeout: 50, maxTimeout: 50 },
       // proper-lockfile throws from a timer by default (crashing the process); remember it instead.
       onCompromised: (err) => {
         compromised = err;
