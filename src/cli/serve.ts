@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
+import { createEngine, type Engine } from '../engine.js';
 import { startServer } from '../http/app.js';
 import { notifyPrimary, onPrimaryShutdown, runSupervisor } from '../http/supervisor.js';
 import { createLogger } from '../logger.js';
@@ -40,7 +41,14 @@ export const serveCommand: Command = async (args, config) => {
     return;
   }
 
-  const running = await startServer(config, { logger, requestTimeoutMs });
+  let engine: Promise<Engine> | undefined;
+  if (cluster.isWorker) {
+    // A worker joins the shared port only once its index is loaded (or has failed), so the primary never
+    // hands a connection to a worker that would answer 503 not_ready while a sibling is ready.
+    engine = createEngine(config, logger);
+    await engine.catch(() => undefined);
+  }
+  const running = await startServer(config, { logger, requestTimeoutMs, engine });
   if (cluster.isWorker) notifyPrimary({ type: 'listening', url: running.url });
   else console.error(`rugwijs: chat page ${running.url}/  ·  API ${running.url}/api  ·  MCP ${running.url}/mcp`);
   logger.info({ url: running.url }, 'listening');

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { AppError } from '../../src/errors.js';
@@ -20,6 +21,7 @@ import {
   withIngestLock,
 } from '../../src/ingest/lock.js';
 import { readManifest, readVerifiedFiles } from '../../src/ingest/manifest.js';
+import { DEFAULT_FUZZ_SEED } from '../helpers/fuzz.js';
 
 let root: string;
 let corpusDir: string;
@@ -249,5 +251,29 @@ describe('concurrent ingests', () => {
     // Whichever ran second saw the other's complete build.
     expect(['built', 'up-to-date']).toContain(b.status);
     expect(await manifestPointsAtCompleteBuild(indexDir)).toBe(true);
+  });
+
+  it('any mix of concurrent forced and plain ingests, started at random moments, ends with a complete build', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ force: fc.boolean(), delayMs: fc.integer({ min: 0, max: 60 }) }), { minLength: 2, maxLength: 4 }),
+        async (ingests) => {
+          const indexDir = await fresh(`mix-${run++}`);
+          const reports = await Promise.all(
+            ingests.map(async ({ force, delayMs }) => {
+              await sleep(delayMs);
+              return buildIndex({ corpusDir, indexDir, force });
+            }),
+          );
+          expect(reports.filter((r) => r.status === 'built').length).toBeGreaterThanOrEqual(1);
+          expect(await manifestPointsAtCompleteBuild(indexDir)).toBe(true);
+          const names = await readdir(indexDir);
+          expect(names.filter((n) => n.endsWith('.tmp') || n === LOCK_NAME)).toEqual([]);
+          expect(names.filter((n) => n.startsWith('build-')).length).toBeLessThanOrEqual(2);
+        },
+      ),
+      { seed: DEFAULT_FUZZ_SEED, numRuns: 6 },
+    );
   });
 });
