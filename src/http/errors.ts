@@ -106,7 +106,8 @@ export function toHttpError(err: unknown): HttpError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     const { status, body } = toHttpError(err);
-    if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    // 503 (loading, or an index that cannot be built) is logged once where it arises, not per request.
+    if (status >= 500 && status !== 503) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     else logger.debug({ code: body.error.code, method: req.method, path: req.path }, body.error.message);
     // Headers already out (a stream in progress): Express's own handler closes the connection.
     if (res.headersSent) {

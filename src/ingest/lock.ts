@@ -10,7 +10,7 @@
  *   (a server may still be loading it) and removes older ones; a build newer than the current one (written
  *   by a run that lost its lock) is kept.
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AppError } from '../errors.js';
@@ -45,6 +45,8 @@ export async function withIngestLock<T>(
   const stale = Math.max(5_000, options.staleMs ?? DEFAULT_STALE_MS);
   try {
     await fs.mkdir(indexDir, { recursive: true });
+    // proper-lockfile retries every error until waitMs: find a read-only folder now, not minutes later.
+    await fs.access(indexDir, fsConstants.W_OK);
   } catch (e) {
     throw describeIndexFsError(e, indexDir);
   }
@@ -153,29 +155,30 @@ export function describeIndexFsError(err: unknown, indexDir: string): unknown {
   if (typeof e?.code !== 'string' || typeof e.syscall !== 'string') return err;
   const where = `index folder "${displayDir(indexDir)}"`;
   const target = typeof e.path === 'string' ? path.basename((e as { dest?: string }).dest ?? e.path) : undefined;
-  const run = 'Fix it, or point RUGWIJS_INDEX_DIR to a writable folder, and restart or run "npm run ingest".';
+  const fix = 'then restart the server or run "npm run ingest".';
+  const elsewhere = `Make it writable or set RUGWIJS_INDEX_DIR to a writable folder, ${fix}`;
   let message: string;
   switch (e.code) {
     case 'EROFS':
     case 'EACCES':
     case 'EPERM':
-      message = `The ${where} is not writable (${e.code}). ${run}`;
+      message = `The ${where} is not writable (${e.code}). ${elsewhere}`;
       break;
     case 'ENOSPC':
     case 'EDQUOT':
-      message = `The disk holding the ${where} is full (${e.code}). ${run}`;
+      message = `The disk holding the ${where} is full (${e.code}). Free space, ${fix}`;
       break;
     case 'EISDIR':
-      message = `"${target ?? '?'}" in the ${where} is a folder where a file belongs (${e.code}). Remove it; ${run}`;
+      message = `"${target ?? '?'}" in the ${where} is a folder where a file belongs (${e.code}). Remove it, ${fix}`;
       break;
     case 'ENOTDIR':
-      message = `The ${where} (or a folder above it) is a file, not a folder (${e.code}). ${run}`;
+      message = `The ${where} (or a folder above it) is a file, not a folder (${e.code}). Move the file away or set RUGWIJS_INDEX_DIR to another folder, ${fix}`;
       break;
     case 'ENOENT':
-      message = `The ${where} disappeared or cannot be created (${e.code}). ${run}`;
+      message = `The ${where} disappeared or cannot be created (${e.code}). ${elsewhere}`;
       break;
     default:
-      message = `Cannot write the ${where} (${e.code} during ${e.syscall}). ${run}`;
+      message = `Cannot write the ${where} (${e.code} during ${e.syscall}). ${elsewhere}`;
   }
   return new AppError('index_unwritable', message, { cause: err });
 }
