@@ -200,18 +200,22 @@ describe('MCP messages', () => {
 });
 
 describe('clients that never read', () => {
-  it('50 connections pipelining big MCP replies unread: retained heap stays small, stalled ones are dropped', async () => {
+  it('50 connections pipelining replies they never read: retained heap stays small, stalled ones are dropped', async () => {
     const { hostname, port } = new URL(base);
     // The largest document, twice (text and structured content): a big reply that is cheap to make.
     const file = [...engine.index.docs.entries()].sort((a, b) => b[1].original.length - a[1].original.length)[0]?.[0];
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_source', arguments: { file } } });
     const request = `POST /mcp HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const plain = `GET /api/sources/${file} HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
     const serverSockets = new Set<net.Socket>();
     const track = (s: net.Socket) => {
       serverSockets.add(s);
       s.once('close', () => serverSockets.delete(s));
     };
     running.server.on('connection', track);
+    // Finished connections then close after 500 ms idle instead of the default 5 s.
+    const keepAlive = running.server.keepAliveTimeout;
+    running.server.keepAliveTimeout = 500;
     // Retained heap (after a full GC) is what the unread replies hold; without GC the figure is noise.
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
@@ -227,9 +231,9 @@ describe('clients that never read', () => {
       for (let i = 0; i < 50; i++) {
         const s = net.connect(Number(port), hostname);
         s.on('error', () => undefined);
-        // ~50 kB replies: 4 each, and 5 clients with 120 each (~40 MB in all if the server kept them), more
-        // than the kernel's socket buffers take, so their writes stall. Nobody reads.
-        s.write(request.repeat(i < 5 ? 120 : 4));
+        // 45 clients with 4 MCP replies of ~50 kB each; 5 with 200 plain ~25 kB replies each (cheap to make),
+        // more than the kernel's socket buffers take, so their writes stall. Nobody reads.
+        s.write(i < 5 ? plain.repeat(200) : request.repeat(4));
         s.pause();
         clients.push(s);
       }
@@ -240,6 +244,7 @@ describe('clients that never read', () => {
       expect(serverSockets.size).toBe(0);
     } finally {
       clearInterval(sampler);
+      running.server.keepAliveTimeout = keepAlive;
       running.server.off('connection', track);
       for (const s of clients) s.destroy();
     }
