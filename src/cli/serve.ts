@@ -48,7 +48,11 @@ export const serveCommand: Command = async (args, config) => {
     engine = createEngine(config, logger);
     await engine.catch(() => undefined);
   }
-  const running = await startServer(config, { logger, requestTimeoutMs, engine });
+  const running = await startServer(config, { logger, requestTimeoutMs, engine }).catch((err: unknown) => {
+    // The IPC channel would keep a failed worker alive: let it exit so the supervisor sees the failure.
+    cluster.worker?.disconnect();
+    throw err;
+  });
   if (cluster.isWorker) notifyPrimary({ type: 'listening', url: running.url });
   else console.error(`rugwijs: chat page ${running.url}/  ·  API ${running.url}/api  ·  MCP ${running.url}/mcp`);
   logger.info({ url: running.url }, 'listening');

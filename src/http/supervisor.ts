@@ -27,6 +27,8 @@ const RESTART_MIN_MS = 100;
 const RESTART_MAX_MS = 5_000;
 /** A worker that lived at least this long resets the crash-loop backoff (ms). */
 const STABLE_AFTER_MS = 10_000;
+/** This many workers in a row dying young (e.g. the port is taken) stop the supervisor with exit code 1. */
+const MAX_YOUNG_DEATHS = 8;
 
 /**
  * Runs in the cluster primary: starts one worker and waits until it has loaded (or built) the index, so the
@@ -38,6 +40,7 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
   const started = new Map<Worker, number>();
   let stopping = false;
   let backoff = RESTART_MIN_MS;
+  let youngDeaths = 0;
   let announced = false;
 
   const fork = (): Worker => {
@@ -58,6 +61,13 @@ export async function runSupervisor(options: SupervisorOptions): Promise<void> {
     const lived = Date.now() - (started.get(worker) ?? Date.now());
     started.delete(worker);
     if (stopping) return;
+    youngDeaths = lived >= STABLE_AFTER_MS ? 0 : youngDeaths + 1;
+    if (youngDeaths >= MAX_YOUNG_DEATHS) {
+      logger.fatal({ deaths: youngDeaths }, 'workers keep dying right after starting; giving up (see the errors above)');
+      stopping = true;
+      for (const w of started.keys()) w.process.kill('SIGKILL');
+      process.exit(1);
+    }
     backoff = lived >= STABLE_AFTER_MS ? RESTART_MIN_MS : Math.min(RESTART_MAX_MS, backoff * 2);
     logger.error(
       { worker: worker.id, pid: worker.process.pid, code, signal, livedMs: lived, restartInMs: backoff },
