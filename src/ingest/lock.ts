@@ -2,8 +2,9 @@
  * One ingest at a time per index folder, and cleanup that never touches another run's files.
  *
  * - {@link withIngestLock}: a lock folder `<indexDir>/.ingest.lock` (proper-lockfile: atomic mkdir, its mtime
- *   refreshed while held). A lock whose mtime is older than `staleMs` belongs to a run that died (or hung)
- *   and is taken over. A second ingest waits up to `waitMs`, then fails with one line.
+ *   refreshed while held) plus `.ingest.owner` naming the holder's pid. A lock whose holder pid no longer
+ *   runs on this host, or whose mtime is older than `staleMs` (a holder elsewhere that died or hung), is
+ *   taken over. A second ingest waits up to `waitMs`, then fails with one line.
  * - {@link removeOrphanTemps}: removes `*.tmp` entries of this process or of processes that no longer run;
  *   a live process's temp folder is never removed.
  * - {@link collectOldBuilds}: after a switch, keeps the build the manifest names and the one before it
@@ -11,12 +12,17 @@
  *   by a run that lost its lock) is kept.
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { AppError } from '../errors.js';
 
 /** Name of the lock folder inside the index folder. */
 export const LOCK_NAME = '.ingest.lock';
+/** Who holds the lock (pid, host, lock folder inode), written next to it once acquired. */
+export const OWNER_NAME = '.ingest.owner';
+/** How often a waiting ingest checks the lock (ms). */
+const POLL_MS = 50;
 
 export interface LockOptions {
   /** How long a second ingest waits for the running one, in ms (default 300 000). */
@@ -51,36 +57,75 @@ export async function withIngestLock<T>(
     throw describeIndexFsError(e, indexDir);
   }
   let compromised: Error | undefined;
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(indexDir, {
-      lockfilePath: path.join(indexDir, LOCK_NAME),
-      realpath: false,
-      stale,
-      update: Math.max(1_000, Math.floor(stale / 3)),
-      // Poll every 50 ms for about waitMs in total (a build of a small corpus takes well under a second).
-      retries: { retries: Math.ceil(waitMs / 50), factor: 1, minTimeout: 50, maxTimeout: 50 },
-      // proper-lockfile throws from a timer by default (crashing the process); remember it instead.
-      onCompromised: (err) => {
-        compromised = err;
-      },
-    });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new AppError(
-        'index_busy',
-        `Another ingest is still running on index folder "${displayDir(indexDir)}" (waited ${Math.round(waitMs / 1000)} s); try again when it has finished.`,
-      );
+  let release: (() => Promise<void>) | undefined;
+  const lockPath = path.join(indexDir, LOCK_NAME);
+  const deadline = Date.now() + waitMs;
+  while (!release) {
+    try {
+      release = await lockfile.lock(indexDir, {
+        lockfilePath: lockPath,
+        realpath: false,
+        stale,
+        update: Math.max(1_000, Math.floor(stale / 3)),
+        // proper-lockfile throws from a timer by default (crashing the process); remember it instead.
+        onCompromised: (err) => {
+          compromised = err;
+        },
+      });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw describeIndexFsError(e, indexDir);
+      // A holder killed with SIGKILL cannot release: when its pid no longer runs here, take over at once
+      // instead of waiting `stale` ms for its mtime to age.
+      if (await ownerIsDead(indexDir, lockPath)) {
+        await fs.rmdir(lockPath).catch(() => undefined);
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new AppError(
+          'index_busy',
+          `Another ingest is still running on index folder "${displayDir(indexDir)}" (waited ${Math.round(waitMs / 1000)} s); try again when it has finished.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    throw describeIndexFsError(e, indexDir);
   }
+  const ownerFile = path.join(indexDir, OWNER_NAME);
+  const ino = (await fs.stat(lockPath).catch(() => undefined))?.ino;
+  await fs
+    .writeFile(ownerFile, JSON.stringify({ pid: process.pid, host: os.hostname(), ino }))
+    .catch(() => undefined);
+  const unlock = release;
   try {
     return await fn().catch((e: unknown) => {
       throw describeIndexFsError(e, indexDir);
     });
   } finally {
     // A compromised lock was already taken over by another run: releasing it would remove theirs.
-    if (!compromised) await release().catch(() => undefined);
+    if (!compromised) {
+      await fs.rm(ownerFile, { force: true }).catch(() => undefined);
+      await unlock().catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * Whether the lock at `lockPath` belongs to a process on this host that no longer runs: the owner file
+ * written after acquiring names the pid, the host and the lock folder's inode (so an owner file left by an
+ * earlier lock never condemns a newer one). Without an owner file the mtime rule (`stale`) decides.
+ */
+async function ownerIsDead(indexDir: string, lockPath: string): Promise<boolean> {
+  try {
+    const [stat, raw] = await Promise.all([fs.stat(lockPath), fs.readFile(path.join(indexDir, OWNER_NAME), 'utf8')]);
+    const owner = JSON.parse(raw) as { pid?: unknown; host?: unknown; ino?: unknown };
+    return (
+      typeof owner.pid === 'number' &&
+      owner.host === os.hostname() &&
+      owner.ino === stat.ino &&
+      owner.pid !== process.pid &&
+      !processAlive(owner.pid)
+    );
+  } catch {
+    return false;
   }
 }
 

@@ -5,7 +5,7 @@
  * processes × 20 rounds that never leave the manifest pointing at a missing or incomplete build.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -17,6 +17,7 @@ import {
   collectOldBuilds,
   describeIndexFsError,
   LOCK_NAME,
+  OWNER_NAME,
   removeOrphanTemps,
   withIngestLock,
 } from '../../src/ingest/lock.js';
@@ -95,6 +96,21 @@ describe('withIngestLock', () => {
     const old = new Date(Date.now() - 10 * 60_000);
     await utimes(lock, old, old);
     await expect(withIngestLock(dir, () => Promise.resolve('ran'), { waitMs: 1_000 })).resolves.toBe('ran');
+  });
+
+  it('takes over at once a fresh lock whose holder (killed with SIGKILL) no longer runs', async () => {
+    const dir = await fresh('dead-owner');
+    const lock = path.join(dir, LOCK_NAME);
+    await mkdir(lock);
+    const { ino } = await stat(lock);
+    await writeFile(path.join(dir, OWNER_NAME), JSON.stringify({ pid: 2 ** 22 + 4_321, host: os.hostname(), ino }));
+    const t0 = Date.now();
+    await expect(withIngestLock(dir, () => Promise.resolve('ran'), { waitMs: 2_000 })).resolves.toBe('ran');
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    // A live holder (our parent process) is waited for instead.
+    await mkdir(lock);
+    await writeFile(path.join(dir, OWNER_NAME), JSON.stringify({ pid: process.ppid, host: os.hostname(), ino: (await stat(lock)).ino }));
+    await expect(withIngestLock(dir, () => Promise.resolve('ran'), { waitMs: 300 })).rejects.toMatchObject({ code: 'index_busy' });
   });
 
   it('names an index folder that cannot be created, without absolute paths', async () => {
