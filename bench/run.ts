@@ -5,7 +5,8 @@
  * Flags: --quick (3 s load runs, scales 1×/10×, fewer rounds), --duration S (seconds per load run; env
  * BENCH_DURATION also works, default 20), --scales 1,10,100, --profile (run the load server under
  * `node --cpu-prof` and print where its CPU time goes; the profile is kept as bench/server.cpuprofile),
- * --only ask|search (load one endpoint, e.g. to profile it alone), --skip-load, --skip-growth.
+ * --only ask|search (load one endpoint, e.g. to profile it alone), --only soak (only the 60 s soak with 50
+ * normal and hostile connections, RSS over time; bench/soak.ts → bench/soak.json), --skip-load, --skip-growth.
  * Everything is built in a temp folder: the project's indexes/ is never touched.
  */
 import { promises as fs, rmSync } from 'node:fs';
@@ -30,6 +31,7 @@ import { machineInfo } from './machine.js';
 import { newestProfile, summarizeProfile, type ProfileSummary } from './profile.js';
 import { printResults } from './report.js';
 import { readRssMb, spawnServer } from './server.js';
+import { printSoak, runSoak } from './soak.js';
 import { median, round, type LatencySummary } from './stats.js';
 import { writeSyntheticCorpus } from './synthetic.js';
 import { checkTargets, type TargetCheck } from './targets.js';
@@ -93,8 +95,10 @@ function parseOptions() {
   const scales = (values.scales ?? (values.quick ? '1,10' : '1,10,100')).split(',').map(Number);
   if (scales.some((s) => !Number.isInteger(s) || s < 1)) throw new Error('--scales must be positive integers, e.g. 1,10,100');
   const only = values.only;
-  if (only !== undefined && only !== 'ask' && only !== 'search') throw new Error('--only must be "ask" or "search"');
+  if (only !== undefined && only !== 'ask' && only !== 'search' && only !== 'soak')
+    throw new Error('--only must be "ask", "search" or "soak"');
   return {
+    soak: only === 'soak',
     endpoints: ENDPOINTS.filter((e) => only === undefined || e === `/api/${only}`),
     quick: values.quick,
     durationS,
@@ -126,6 +130,25 @@ async function main(): Promise<void> {
   const gold = await loadGold(path.join(PROJECT_ROOT, 'eval', 'gold.jsonl'));
   const answerable = gold.filter((g) => g.answerable && g.sources.length > 0);
   const allQuestions = gold.map((g) => g.question);
+
+  // --- soak (--only soak): 50 connections, normal and hostile, RSS over time (bench/soak.ts) -------------
+  if (opts.soak) {
+    const soakIndex = path.join(tmp, 'index-soak');
+    await timeIngest(corpusDir, soakIndex, 1);
+    const server = await spawnServer({ indexDir: soakIndex, corpusDir });
+    try {
+      const durationS = Number(process.argv.includes('--duration') || process.env.BENCH_DURATION ? opts.durationS : 60);
+      log(`soak: 50 connections for ${durationS} s on ${server.url}`);
+      const result = await runSoak(server, allQuestions, durationS);
+      printSoak(result);
+      const out = path.join(PROJECT_ROOT, 'bench', 'soak.json');
+      await fs.writeFile(out, `${JSON.stringify({ generatedAt: new Date().toISOString(), machine: machineInfo(), ...result }, null, 2)}\n`);
+      console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+    } finally {
+      await server.stop(15_000);
+    }
+    return;
+  }
 
   // --- components at 1× ----------------------------------------------------------------------------
   const indexDir = path.join(tmp, 'index-1x');

@@ -34,6 +34,8 @@ const ConfigSchema = z.object({
   corsOrigins: optionalString,
   /** Extra allowed Host header values for /mcp DNS-rebinding protection (comma-separated). */
   allowedHosts: optionalString,
+  /** Worker processes of `serve` (node:cluster on one port; default 1 = no supervisor). */
+  workers: z.coerce.number().int().min(1).max(64).default(1),
   /** Requests per minute per client on /api and /mcp (default 600). */
   rateLimitPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     corsOrigins: env.RUGWIJS_CORS_ORIGINS,
     allowedHosts: env.RUGWIJS_ALLOWED_HOSTS,
     rateLimitPerMinute: env.RUGWIJS_RATE_LIMIT || undefined,
+    workers: env.RUGWIJS_WORKERS || undefined,
     logLevel: env.LOG_LEVEL || undefined,
     ...overrides,
   };

@@ -5,11 +5,14 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'not_found'
   | 'unauthorized'
+  | 'forbidden'
   | 'rate_limited'
   | 'index_missing'
   | 'index_stale'
   | 'index_corrupt'
   | 'index_mismatch'
+  | 'index_busy'
+  | 'index_unwritable'
   | 'not_ready'
   | 'config_error'
   | 'llm_error'
@@ -35,6 +38,8 @@ export function httpStatus(code: ErrorCode): number {
       return 400;
     case 'unauthorized':
       return 401;
+    case 'forbidden':
+      return 403;
     case 'not_found':
       return 404;
     case 'payload_too_large':
@@ -44,6 +49,8 @@ export function httpStatus(code: ErrorCode): number {
     case 'not_ready':
     case 'index_missing':
     case 'index_stale':
+    case 'index_busy':
+    case 'index_unwritable':
       return 503;
     case 'llm_error':
       return 502;

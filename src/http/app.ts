@@ -3,16 +3,25 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
 import { createEngine, type Engine } from '../engine.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import { JSONRPC, jsonRpcError } from '../mcp/guard.js';
 import { createMcpRouter } from '../mcp/http.js';
 import { SERVER_VERSION } from '../mcp/server.js';
-import { errorHandler, notFoundHandler, sendError, toHttpError } from './errors.js';
+import {
+  errorHandler,
+  notFoundHandler,
+  redactPaths,
+  sendError,
+  ServiceUnavailableError,
+  toHttpError,
+} from './errors.js';
+import { bodyLimit, hostAndOriginGuard, verifyJsonDepth, writeGuard } from './guards.js';
 import { buildOpenApiDocument, type Health } from './openapi.js';
 import { createApiRouter } from './routes.js';
 
@@ -27,6 +36,13 @@ const MCP_BODY_LIMIT = 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How long shutdown waits for in-flight requests before closing their connections (ms). */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** A client that reads none of its response for this long is disconnected (ms). */
+const WRITE_STALL_MS = 10_000;
+/**
+ * Unsent response bytes one connection may hold (bytes). The largest response (a whole source document over
+ * MCP, text twice) is a few hundred kB; Node parses no further pipelined request while one is unsent.
+ */
+const MAX_BUFFERED_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** Readiness of the engine as seen by requests. */
 interface EngineState {
@@ -38,7 +54,7 @@ interface EngineState {
 /** Follows the engine promise: requests before it resolves get 503 not_ready instead of waiting. */
 function trackEngine(engine: Engine | Promise<Engine>, logger: Logger): EngineState {
   let ready: Engine | undefined = 'then' in engine ? undefined : engine;
-  let failure: unknown;
+  let failure: ServiceUnavailableError | undefined;
   if (!ready) {
     (engine as Promise<Engine>).then(
       (e) => {
@@ -46,8 +62,8 @@ function trackEngine(engine: Engine | Promise<Engine>, logger: Logger): EngineSt
         logger.info({ chunks: e.index.manifest.chunks, build: e.index.manifest.build }, 'index loaded');
       },
       (err: unknown) => {
-        failure = err;
-        logger.error({ err }, 'loading the index failed');
+        failure = unavailable(err);
+        logger.error({ err }, 'loading the index failed; serving 503 until restarted');
       },
     );
   }
@@ -73,12 +89,37 @@ function trackEngine(engine: Engine | Promise<Engine>, logger: Logger): EngineSt
 }
 
 /**
+ * Why the index could not be built or loaded, as a 503 for every request: an AppError keeps its code and
+ * (path-free) message; anything else says only which system call failed, the details stay in the log.
+ */
+function unavailable(err: unknown): ServiceUnavailableError {
+  if (isAppError(err)) return new ServiceUnavailableError(err.code, redactPaths(err.message));
+  const code = (err as { code?: unknown } | null)?.code;
+  return new ServiceUnavailableError(
+    'internal',
+    `The index could not be built or loaded${typeof code === 'string' ? ` (${code})` : ''}; see the server log.`,
+  );
+}
+
+export interface AppOptions {
+  /** A client that reads none of its pending response for this long is disconnected (ms, default 10 000). */
+  writeStallMs?: number;
+}
+
+/**
  * The Express app: chat page at /, JSON API at /api, MCP (Streamable HTTP) at /mcp, /healthz, /openapi.json.
  * Thin adapter over src/engine.ts; the engine may still be loading (requests then get 503 not_ready).
- * Security: helmet headers with a 'self'-only CSP, CORS only for config.corsOrigins, per-client rate limit
- * (config.rateLimitPerMinute) and optional bearer token (config.apiToken) on /api and /mcp, 16 kB JSON bodies.
+ * Security: allowed Host on every route but /healthz and allowed Origin on state-changing requests (DNS
+ * rebinding), helmet headers with a 'self'-only CSP, CORS only for config.corsOrigins, per-client rate limit
+ * (config.rateLimitPerMinute) and optional bearer token (config.apiToken) on /api and /mcp, bodies bounded
+ * as they arrive (16 kB on /api, 1 MB on /mcp) and nested at most 64 deep, clients that stop reading dropped.
  */
-export function createApp(engine: Engine | Promise<Engine>, config: Config, logger: Logger): Express {
+export function createApp(
+  engine: Engine | Promise<Engine>,
+  config: Config,
+  logger: Logger,
+  options: AppOptions = {},
+): Express {
   const state = trackEngine(engine, logger);
   const app = express();
   app.disable('x-powered-by');
@@ -103,6 +144,16 @@ export function createApp(engine: Engine | Promise<Engine>, config: Config, logg
     }),
   );
   app.use(accessLog(logger));
+  const policy = { host: config.host, allowedHosts: config.allowedHosts, corsOrigins: config.corsOrigins };
+  // Before anything else: a DNS-rebinding page or a foreign site learns nothing, not even the rate limit.
+  app.use(hostAndOriginGuard(policy));
+  app.use(
+    writeGuard({
+      stallMs: options.writeStallMs ?? WRITE_STALL_MS,
+      maxBufferedBytes: MAX_BUFFERED_RESPONSE_BYTES,
+      logger,
+    }),
+  );
   if (config.corsOrigins) app.use(cors(config.corsOrigins));
 
   app.get('/healthz', (_req, res) => {
@@ -115,23 +166,20 @@ export function createApp(engine: Engine | Promise<Engine>, config: Config, logg
     res.json(openApi);
   });
 
+  // One request is at most one answer or search (MCP batches are refused), so counting requests counts work.
   app.use(['/api', '/mcp'], rateLimiter(config.rateLimitPerMinute), bearerAuth(config.apiToken));
   app.use(
     '/api',
-    refuseLargeBodies(API_BODY_LIMIT),
-    express.json({ limit: API_BODY_LIMIT }),
+    bodyLimit(API_BODY_LIMIT),
+    express.json({ limit: API_BODY_LIMIT, verify: verifyJsonDepth }),
     createApiRouter({ engine: () => state.get(), logger }),
   );
   app.use(
     '/mcp',
-    refuseLargeBodies(MCP_BODY_LIMIT),
-    express.json({ limit: MCP_BODY_LIMIT }),
-    createMcpRouter({
-      engine: () => state.get(),
-      logger,
-      host: config.host,
-      allowedHosts: config.allowedHosts,
-    }),
+    bodyLimit(MCP_BODY_LIMIT),
+    express.json({ limit: MCP_BODY_LIMIT, verify: verifyJsonDepth }),
+    createMcpRouter({ engine: () => state.get(), logger, ...policy }),
+    mcpBodyErrors,
   );
 
   app.use(express.static(PAGE_DIR, { index: 'index.html', maxAge: 0 }));
@@ -141,26 +189,19 @@ export function createApp(engine: Engine | Promise<Engine>, config: Config, logg
 }
 
 /**
- * Answers 413 at once when Content-Length announces more than `limitBytes`. express.json would reject it
- * too, but only after reading (and discarding) the whole announced body, so a client announcing megabytes
- * and sending them slowly would hold the connection until the request timeout. The connection is closed
- * after the answer because the unread body cannot be skipped.
+ * JSON that could not be parsed on /mcp (invalid, or nested too deep) is answered in JSON-RPC, -32700;
+ * HTTP-level refusals (413, 401, 429, 503) keep the shared error shape.
  */
-function refuseLargeBodies(limitBytes: number): RequestHandler {
-  return (req, res, next) => {
-    const length = Number(req.headers['content-length']);
-    if (!Number.isFinite(length) || length <= limitBytes) {
-      next();
-      return;
-    }
-    res.setHeader('Connection', 'close');
-    sendError(
-      res,
-      'payload_too_large',
-      `Request body exceeds the limit of ${Math.round(limitBytes / 1024)} kB.`,
-    );
-  };
-}
+const mcpBodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
+  const type = (err as { type?: unknown } | null)?.type;
+  if (res.headersSent || (type !== 'entity.parse.failed' && type !== 'entity.too.deep')) {
+    next(err);
+    return;
+  }
+  const message =
+    type === 'entity.too.deep' ? `Parse error: ${(err as Error).message}` : 'Parse error: the body is not valid JSON.';
+  res.status(400).json(jsonRpcError(JSONRPC.parseError, message));
+};
 
 /** Per-client (IP) request budget per minute, answered with 429 in the shared error shape. */
 function rateLimiter(perMinute: number): RequestHandler {
@@ -259,6 +300,8 @@ export interface StartOptions {
   requestTimeoutMs?: number;
   /** Limit for the request headers alone, in ms (default and maximum: requestTimeoutMs). */
   headersTimeoutMs?: number;
+  /** A client that reads none of its pending response for this long is disconnected (ms, default 10 000). */
+  writeStallMs?: number;
 }
 
 export interface RunningServer {
@@ -285,7 +328,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const engine = new Promise<Engine>((resolve) => {
     provide = resolve;
   });
-  const app = createApp(engine, config, logger);
+  const app = createApp(engine, config, logger, { writeStallMs: options.writeStallMs });
   const requestTimeout = Math.max(100, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
   // Node refuses a headers timeout longer than the request timeout.
   const headersTimeout = Math.max(100, Math.min(options.headersTimeoutMs ?? requestTimeout, requestTimeout));

@@ -10,7 +10,8 @@ import { CorpusEmbedder } from '../index/corpus-embedder.js';
 import type { TextEmbedder } from '../index/embedder.js';
 import { VectorIndex } from '../index/vector-index.js';
 import type { Chunk } from '../types.js';
-import { removeStaleTemps, writeDirAtomic, writeFileAtomic } from './atomic-write.js';
+import { writeDirAtomic, writeFileAtomic } from './atomic-write.js';
+import { collectOldBuilds, removeOrphanTemps, withIngestLock } from './lock.js';
 import { INDEX_FORMAT_VERSION, readManifest, sha256, type Manifest } from './manifest.js';
 import { ANALYZER_VERSION, chunkIndexText } from './index-text.js';
 
@@ -53,11 +54,16 @@ export const BUILD_FILES = {
  * A crash at any point leaves the previous manifest pointing at the previous complete build.
  */
 export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
+  // One ingest at a time per index folder; cleanup and GC only under the lock (src/ingest/lock.ts).
+  return withIngestLock(options.indexDir, () => buildLocked(options));
+}
+
+async function buildLocked(options: BuildOptions): Promise<BuildReport> {
   const t0 = performance.now();
   const chunker = options.chunker ?? DEFAULT_CHUNK_OPTIONS;
   const progress = options.onProgress ?? (() => {});
   await fs.mkdir(options.indexDir, { recursive: true });
-  await removeStaleTemps(options.indexDir);
+  await removeOrphanTemps(options.indexDir);
 
   const { sources, docs } = await loadCorpus(options.corpusDir);
   const previous = await readPrevious(options.indexDir);
@@ -137,7 +143,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   };
   await writeFileAtomic(path.join(options.indexDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   progress('write', 1, 1);
-  await removeOldBuilds(options.indexDir, build);
+  await collectOldBuilds(options.indexDir);
 
   return {
     status: 'built',
@@ -200,13 +206,5 @@ async function readPrevious(indexDir: string): Promise<{ manifest: Manifest; chu
   } catch {
     // No usable previous build: everything is chunked afresh.
     return undefined;
-  }
-}
-
-async function removeOldBuilds(indexDir: string, keep: string): Promise<void> {
-  for (const name of await fs.readdir(indexDir)) {
-    if (name.startsWith('build-') && name !== keep && !name.endsWith('.tmp')) {
-      await fs.rm(path.join(indexDir, name), { recursive: true, force: true });
-    }
   }
 }

@@ -1,8 +1,12 @@
 import { Router, type Response } from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Engine } from '../engine.js';
+import { allowedHostsFor, hostAllowed, originAllowed } from '../http/guards.js';
 import type { Logger } from '../logger.js';
+import { checkMessage } from './guard.js';
 import { createMcpServer } from './server.js';
+
+export { allowedHostsFor };
 
 export interface McpHttpOptions {
   /** Returns the loaded engine or throws AppError('not_ready'). */
@@ -12,31 +16,15 @@ export interface McpHttpOptions {
   host: string;
   /** Extra allowed Host values, comma-separated (config.allowedHosts); entries without a port also match host:port. */
   allowedHosts?: string | undefined;
-}
-
-/**
- * Host header values accepted on /mcp for a server listening on `port`: loopback names with the port, the
- * configured listen host, and the configured extras. Anything else is a possible DNS-rebinding attack.
- */
-export function allowedHostsFor(port: number, host: string, extra?: string): string[] {
-  const names = ['127.0.0.1', 'localhost', '[::1]'];
-  if (!['0.0.0.0', '::', ''].includes(host))
-    names.push(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
-  const hosts = names.map((n) => `${n}:${port}`);
-  for (const entry of (extra ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean)) {
-    hosts.push(entry);
-    // "example.org" means the host on this server's port too (and on :80/:443 behind a proxy, as given).
-    if (!/:\d+$/.test(entry)) hosts.push(`${entry}:${port}`);
-  }
-  return [...new Set(hosts)];
+  /** CORS origins (config.corsOrigins), also accepted as Origin. */
+  corsOrigins?: string | undefined;
 }
 
 /**
  * MCP over Streamable HTTP, mounted at /mcp, stateless: every POST gets a fresh McpServer + transport
- * (no sessions to leak or expire). DNS-rebinding protection is on: a foreign Host header gets 403.
+ * (no sessions to leak or expire). DNS-rebinding protection: a foreign Host header, or an Origin header that
+ * is present and not allowed, gets 403 (MCP 2025-11-25). One JSON-RPC message per POST: batches and
+ * malformed params are answered with a JSON-RPC error before the SDK sees them (src/mcp/guard.ts).
  * GET (standalone notification stream) and DELETE (session end) are 405 because there are no sessions.
  */
 export function createMcpRouter(options: McpHttpOptions): Router {
@@ -44,11 +32,10 @@ export function createMcpRouter(options: McpHttpOptions): Router {
 
   router.post('/', async (req, res) => {
     const port = req.socket.localPort ?? 0;
-    const allowedHosts = allowedHostsFor(port, options.host, options.allowedHosts);
     const host = req.headers.host ?? '';
     // Checked before the engine so a rebinding attempt learns nothing, not even whether the index is loaded.
     // Host names are case-insensitive, so "LOCALHOST:3000" is the same host.
-    if (!allowedHosts.includes(host.toLowerCase())) {
+    if (!hostAllowed(host, port, options)) {
       jsonRpcError(
         res,
         403,
@@ -56,6 +43,18 @@ export function createMcpRouter(options: McpHttpOptions): Router {
         'Host header not allowed (DNS-rebinding protection); see RUGWIJS_ALLOWED_HOSTS.',
       );
       return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, port, options)) {
+      jsonRpcError(res, 403, -32000, 'Origin not allowed; see RUGWIJS_ALLOWED_HOSTS and RUGWIJS_CORS_ORIGINS.');
+      return;
+    }
+    if (req.body !== undefined) {
+      const refusal = checkMessage(req.body);
+      if (refusal) {
+        res.status(refusal.status).json(refusal.response);
+        return;
+      }
     }
     const engine = options.engine();
     const server = createMcpServer(engine, options.logger);

@@ -567,3 +567,73 @@ describe('rate limiting', () => {
     expect(ErrorBodySchema.parse(JSON.parse(mcp.body)).error.code).toBe('rate_limited');
   });
 });
+
+describe('fuzzing chunked bodies and slow readers', () => {
+  it('answers chunked bodies of any split and size: 413 past 16 kB, never a 5xx, and reads no further', async () => {
+    const { hostname, port } = new URL(base);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 40_000 }),
+        fc.array(fc.integer({ min: 1, max: 9_000 }), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom('/api/search', '/api/ask'),
+        async (padding, splits, route) => {
+          const body = Buffer.from(JSON.stringify({ query: 'rugpijn', question: 'Helpt bewegen?', pad: 'x'.repeat(padding) }));
+          const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+            const req = http.request(
+              { host: hostname, port, method: 'POST', path: route, agent: false, headers: { 'content-type': 'application/json' } },
+              (r) => {
+                let text = '';
+                r.on('data', (c: Buffer) => (text += c.toString()));
+                r.on('end', () => resolve({ status: r.statusCode ?? 0, body: text }));
+                r.on('error', reject);
+              },
+            );
+            req.on('error', reject);
+            let offset = 0;
+            for (const size of splits) {
+              if (offset >= body.length) break;
+              req.write(body.subarray(offset, offset + size));
+              offset += size;
+            }
+            req.end(body.subarray(offset));
+          });
+          expect(res.status).toBeLessThan(500);
+          if (body.length > 16 * 1024) {
+            expect(res.status).toBe(413);
+            expect(ErrorBodySchema.parse(JSON.parse(res.body)).error.code).toBe('payload_too_large');
+          } else expect([200, 400]).toContain(res.status);
+        },
+      ),
+      { seed: FUZZ.seed, numRuns: 60 },
+    );
+    await expectHealthy();
+  });
+
+  it('serves slow but steady readers completely (pausing after every chunk it receives)', async () => {
+    const { hostname, port } = new URL(base);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom(KNOWN_FILE, '001_799c556b91de25d4.txt'),
+        async (pauseMs, file) => {
+          const text = await new Promise<string>((resolve, reject) => {
+            const socket = net.connect(Number(port), hostname);
+            const parts: Buffer[] = [];
+            socket.on('error', reject);
+            socket.on('data', (c: Buffer) => {
+              parts.push(c);
+              socket.pause();
+              setTimeout(() => socket.resume(), pauseMs);
+            });
+            socket.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+            socket.write(`GET /api/sources/${file} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`);
+          });
+          expect(text).toMatch(/^HTTP\/1\.1 200 /);
+          const json = text.slice(text.indexOf('\r\n\r\n') + 4);
+          expect(SourceDetailSchema.parse(JSON.parse(json)).text).toBe(engine.index.docs.get(file)?.original);
+        },
+      ),
+      { seed: FUZZ.seed, numRuns: 15 },
+    );
+  });
+});

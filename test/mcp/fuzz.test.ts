@@ -86,6 +86,11 @@ const OUTPUT_SCHEMAS: Record<string, z.ZodType> = {
  * parses with the tool's output schema.
  */
 function expectToolOutcome(res: RawResponse, tool: string, id: number): void {
+  if (res.status === 400) {
+    // Arguments nested deeper than 64 levels are refused before parsing.
+    expect(JsonRpcErrorSchema.parse(JSON.parse(res.body)).error).toMatchObject({ code: -32700, message: expect.stringContaining('nested deeper') as unknown });
+    return;
+  }
   expect(res.status, res.body.slice(0, 300)).toBe(200);
   const reply = ResponseSchema.parse(JSON.parse(res.body));
   expect(reply.id).toBe(id);
@@ -286,11 +291,40 @@ describe('fuzzing MCP tools over Streamable HTTP', () => {
         const json: unknown = JSON.parse(res.body);
         // Either the API error shape (body parsing failed before MCP) or JSON-RPC.
         if (ErrorBodySchema.safeParse(json).success) return;
-        if (Array.isArray(json)) return;
+        // Batches are refused as a whole (one message per request): never an array of replies.
+        expect(Array.isArray(json)).toBe(false);
+        if (body.startsWith('[') && res.status !== 415 && res.status !== 406) {
+          expect(res.status).toBe(400);
+          expect(JsonRpcErrorSchema.parse(json).error.code).toBeLessThan(-32599);
+        }
         if (res.status >= 400) JsonRpcErrorSchema.parse(json);
         else ResponseSchema.parse(json);
       }),
       { ...FUZZ, numRuns: Math.max(200, Math.round(FUZZ.numRuns / 8)) },
+    );
+    await expectHealthy();
+  });
+
+  it('answers every batch, whatever it holds, with one -32600 and runs none of it', async () => {
+    const message = fc.oneof(
+      fc.constant({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      fc.record({
+        jsonrpc: fc.constant('2.0'),
+        id: fc.integer(),
+        method: fc.constant('tools/call'),
+        params: fc.record({ name: fc.constant('search_passages'), arguments: fc.record({ query: hostileString(), k: fc.constant(50) }) }),
+      }),
+      oddValue(),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 200 }), async (batch) => {
+        const res = await postMcp(JSON.stringify(batch));
+        expect(res.status).toBe(400);
+        const reply = JsonRpcErrorSchema.parse(JSON.parse(res.body));
+        expect(reply.error.code).toBe(-32600);
+        expect(res.body.length).toBeLessThan(300);
+      }),
+      { seed: FUZZ.seed, numRuns: 100 },
     );
     await expectHealthy();
   });

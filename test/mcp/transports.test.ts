@@ -161,3 +161,48 @@ describe('stdio server process', () => {
     });
   });
 });
+
+describe('stdio server against bad input lines', () => {
+  it('answers invalid JSON (-32700), an oversized line (-32600), a batch and arguments: null, and keeps serving', async () => {
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin/rugwijs-mcp.js')], { env: childEnv() });
+    child.stdin.on('error', () => undefined);
+    const replies: { id?: unknown; result?: unknown; error?: { code: number; message: string } }[] = [];
+    let buffer = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffer += chunk;
+      const parts = buffer.split('\n');
+      buffer = parts.pop() ?? '';
+      for (const p of parts) if (p) replies.push(JSON.parse(p) as (typeof replies)[number]);
+    });
+    const waitForReplies = async (n: number) => {
+      const end = Date.now() + 30_000;
+      while (replies.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(replies.length).toBeGreaterThanOrEqual(n);
+    };
+    const send = (line: string) => child.stdin.write(`${line}\n`);
+    send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } }));
+    await waitForReplies(1);
+    send('{"jsonrpc": "2.0", "id": 2, "method": "ping"');
+    await waitForReplies(2);
+    // 3 MB in one line, over the 1 MB limit: refused at once, skipped without being held in memory.
+    send(`{"jsonrpc":"2.0","id":3,"method":"ping","params":{"pad":"${'a'.repeat(3 * 1024 * 1024)}"}}`);
+    await waitForReplies(3);
+    send(JSON.stringify([{ jsonrpc: '2.0', id: 4, method: 'ping' }]));
+    await waitForReplies(4);
+    send(JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'search_passages', arguments: null } }));
+    await waitForReplies(5);
+    send(JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'ping' }));
+    await waitForReplies(6);
+    expect(replies[0]).toMatchObject({ id: 1, result: { serverInfo: { name: 'rugwijs' } } });
+    expect(replies[1]).toMatchObject({ id: null, error: { code: -32700 } });
+    expect(replies[2]).toMatchObject({ id: null, error: { code: -32600, message: expect.stringContaining('longer than 1024 kB') as unknown } });
+    expect(replies[3]).toMatchObject({ id: null, error: { code: -32600, message: expect.stringContaining('batches') as unknown } });
+    expect(replies[4]).toMatchObject({ id: 5, error: { code: -32602 } });
+    expect(replies[4]?.error?.message).toMatch(/^Invalid params for tools\/call: params\.arguments: [^\n]+$/);
+    expect(replies[5]).toMatchObject({ id: 6, result: {} });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
+});
