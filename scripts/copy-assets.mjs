@@ -1,7 +1,5 @@
-// Copies the non-TypeScript files the compiled server reads next to its modules (dist/ mirrors src/).
+// Copies every non-TypeScript file under src/ (the chat page, JSON data tables, …) next to the compiled
+// modules, so dist/ mirrors src/ and a data file added to src/ needs no change here.
 import { cpSync } from 'node:fs';
 
-cpSync('src/http/page', 'dist/http/page', { recursive: true });
-cpSync('src/text/synonyms.json', 'dist/text/synonyms.json');
-cpSync('src/rank', 'dist/rank', { recursive: true, filter: (f) => !f.endsWith('.ts') });
-cpSync('src/understand', 'dist/understand', { recursive: true, filter: (f) => !f.endsWith('.ts') });
+cpSync('src', 'dist', { recursive: true, filter: (src) => !src.endsWith('.ts') });

@@ -7,7 +7,7 @@ import { detectIntent } from './intent.js';
 import { jaccard, type ScoredSentence } from './select.js';
 import { flatText as flat, rankSentences } from './offline.js';
 import { composeInOrder } from './extractive.js';
-import { selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { correctQuestion, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
@@ -45,26 +45,33 @@ export interface AnswerOptions {
  * quote (`original.slice(start, end) === quote`); when the corpus does not answer, `refused` is true.
  * Red flags in the question open the answer with an explicit referral notice.
  */
-export async function answer(ctx: AnswerContext, question: string, options: AnswerOptions = {}): Promise<Answer> {
+export async function answer(ctx: AnswerContext, asked: string, options: AnswerOptions = {}): Promise<Answer> {
   const { index, prompts } = ctx;
   const t0 = performance.now();
   const k = options.k ?? 10;
-  // One normalisation before every check (src/understand/normalize.ts); the checks read its plain text.
-  const normalized = normalize(question);
-  const asked = normalized.plain || question;
-  const language = detectLanguage(asked);
+  // One normalisation before every check (src/understand/normalize.ts): invisibles, look-alikes, quotes.
+  const normalized = normalize(asked);
+  const plain = normalized.plain || asked;
+  const language = detectLanguage(plain);
+  // Typos ("hardlopn", "parcetamol") are corrected against the corpus and lexicon vocabulary first; every
+  // later step sees the corrected question.
+  const question = correctQuestion(index, ctx.ranker, plain);
+  const checked = normalize(question);
   const redFlags = detectRedFlags(normalized);
   // History turns carrying an injection never reach follow-up resolution or the LLM.
-  const history = screenHistory(options.history ?? []);
-  const followUp = resolveFollowUp(asked, history, (t) => index.analyzer.contentTerms(t));
+  const history = screenHistory(options.history ?? []).map((t) => ({
+    ...t,
+    question: correctQuestion(index, ctx.ranker, normalize(t.question).plain || t.question),
+  }));
+  const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;
   // "Waarom?", "Hoe dan?": no content words of its own, it asks about the previous answer.
   const contentless = history.length > 0 && index.analyzer.contentTerms(question).length === 0;
   // Intent from the question as asked, population and named source from the resolved follow-up too.
-  const intent = { ...detectIntent(query), ...detectIntent(asked) };
+  const intent = { ...detectIntent(query), ...detectIntent(question) };
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
 
-  const injection = detectInjection(normalized);
+  const injection = detectInjection(normalized) || detectInjection(checked);
   const passages = injection ? [] : await doRetrieve(query, k);
   const flagPassages = redFlags.length > 0 ? await retrieve(index, redFlagReferralQuery(redFlags), { k: 4 }) : [];
   const retrieveMs = performance.now() - t0;
@@ -77,7 +84,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
   else {
-    const judged = judgeQuestion(index, normalized, language, passages, ctx.sentences);
+    const judged = judgeQuestion(index, checked, language, passages, ctx.sentences);
     if (judged.kind === 'refuse') [refusal, subject] = [judged.reason, judged.subject ?? subject];
     else {
       if (judged.kind === 'caveat') caveat = judged.subject;
@@ -99,7 +106,7 @@ export async function answer(ctx: AnswerContext, question: string, options: Answ
     if (caveat !== undefined) builder.frame(caveatText(prompts, language, caveat));
     const llmDone =
       ctx.config.llmBaseUrl && !options.extractiveOnly
-        ? await tryLlm(ctx, asked, language, passages, history, builder)
+        ? await tryLlm(ctx, plain, language, passages, history, builder)
         : false;
     if (llmDone) composer = 'llm';
     else {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { parseIntFlag, type Command } from './command.js';
+import { parseIntFlag, rangeOf, type Command } from './command.js';
+import { COMMAND_HELP, USAGE, wantsHelp } from './help.js';
 import { AppError, isAppError } from '../errors.js';
 import { SearchInputSchema } from '../schemas.js';
 import { buildIndex } from '../ingest/build.js';
@@ -9,14 +10,6 @@ import { loadIndex } from '../ingest/load.js';
 import { searchPassages } from '../retrieve/search.js';
 import { createProgress } from './progress.js';
 import { validate } from '../validate.js';
-
-const USAGE = `usage: rugwijs <command> [options]
-  ingest [--force]                     build the index in indexes/
-  search "vraag" [--k N] [--json]      top passages
-  ask "vraag" [--k N] [--json]         cited answer
-  eval [--gold FILE] [--no-html]       score answers against a gold set
-  serve                                HTTP API, chat page and MCP on HOST:PORT`;
-
 
 const commands: Record<string, Command> = {
   async ingest(args, config) {
@@ -48,22 +41,18 @@ const commands: Record<string, Command> = {
       allowPositionals: true,
       strict: true,
     });
-    const input = validate(SearchInputSchema, { query: positionals.join(' '), k: parseIntFlag('k', values.k) });
+    const input = validate(SearchInputSchema, { query: positionals.join(' '), k: parseIntFlag('k', values.k, rangeOf(SearchInputSchema.shape.k)) });
     const index = await loadIndex(config);
     const result = await searchPassages(index, input);
     if (values.json) {
-      console.log(
-        JSON.stringify(
-          { results: result.results.map(({ chunkId, file, section, text, score, start, end }) => ({ chunkId, file, section, text, score, start, end })) },
-          null,
-          2,
-        ),
-      );
+      // Exactly the body of POST /api/search (title and per-ranker ranks included).
+      console.log(JSON.stringify(result, null, 2));
       return;
     }
     if (result.results.length === 0) console.log('Geen passages gevonden.');
     result.results.forEach((r, i) => {
-      console.log(`${i + 1}. ${r.file}  §${r.section || '—'}  score ${r.score.toFixed(4)}  [${r.chunkId}]`);
+      const section = r.section ? `  §${r.section}` : '';
+      console.log(`${i + 1}. ${r.file}${section}  score ${r.score.toFixed(4)}  [${r.chunkId}]`);
       console.log(`   ${r.text.length > 300 ? `${r.text.slice(0, 300)}…` : r.text}\n`);
     });
   },
@@ -71,9 +60,20 @@ const commands: Record<string, Command> = {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (!name || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
     console.log(USAGE);
     return name ? 0 : 2;
+  }
+  // `rugwijs ask --help` and `rugwijs help ask`: the command's own options, before anything is loaded.
+  const helpFor = name === 'help' ? rest[0] : wantsHelp(rest) ? name : undefined;
+  if (helpFor !== undefined) {
+    const text = COMMAND_HELP[helpFor];
+    if (text) {
+      console.log(text);
+      return 0;
+    }
+    console.error(`rugwijs: unknown command "${helpFor}"\n${USAGE}`);
+    return 2;
   }
   try {
     const config = loadConfig();

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../http/app.js';
 import { createLogger } from '../logger.js';
-import { AppError } from '../errors.js';
 import { parseIntFlag, type Command } from './command.js';
 
 /**
@@ -19,10 +18,7 @@ export const serveCommand: Command = async (args, config) => {
     strict: true,
     allowPositionals: false,
   });
-  const requestTimeoutMs = parseIntFlag('request-timeout-ms', values['request-timeout-ms']);
-  if (requestTimeoutMs !== undefined && !(requestTimeoutMs >= 100 && requestTimeoutMs <= 600_000)) {
-    throw new AppError('bad_request', '--request-timeout-ms must be an integer from 100 to 600000.');
-  }
+  const requestTimeoutMs = parseIntFlag('request-timeout-ms', values['request-timeout-ms'], { min: 100, max: 600_000 });
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, { logger, requestTimeoutMs });
   console.error(`rugwijs: chat page ${running.url}/  ·  API ${running.url}/api  ·  MCP ${running.url}/mcp`);

@@ -48,6 +48,8 @@ export function answerEvents(answer: Answer): SseEvent[] {
         redFlags: answer.redFlags,
         composer: answer.composer,
         language: answer.language,
+        // Further evidence the page shows collapsed; only sent when there is some (older clients ignore it).
+        ...(answer.moreEvidence.length > 0 ? { moreEvidence: answer.moreEvidence } : {}),
       },
     },
     ...splitIntoPieces(answer.answer).map((text): SseEvent => ({ event: 'delta', data: { text } })),

@@ -1,9 +1,17 @@
 import { createRequire } from 'node:module';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { CallToolResult, GetPromptResult } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  McpError,
+  type CallToolResult,
+  type GetPromptResult,
+  type LoggingLevel,
+  type ResourceLink,
+} from '@modelcontextprotocol/sdk/types.js';
 import { ask, getSource, listSources, search, type Engine } from '../engine.js';
 import { AppError, isAppError } from '../errors.js';
 import { detectInjection } from '../answer/injection.js';
+import { pino } from 'pino';
 import type { Logger } from '../logger.js';
 import {
   AnswerSchema,
@@ -15,6 +23,7 @@ import {
   type Answer,
   type SearchResult,
 } from '../schemas.js';
+import type { SourceInfo } from '../engine.js';
 import { validate } from '../validate.js';
 
 /** Package version, reported as the MCP server version. */
@@ -25,12 +34,41 @@ export const SERVER_VERSION: string = (
 /** URI scheme of source documents as MCP resources: `rugwijs://sources/{file}`. */
 export const SOURCE_URI_PREFIX = 'rugwijs://sources/';
 
-const INSTRUCTIONS =
-  'rugwijs answers questions about low back pain (lage rugpijn) from five Dutch documents only: a KCE guideline, ' +
-  'a Cochrane evidence summary, practice articles and news. Use answer_question for a cited answer (every ' +
-  'sentence carries [n] markers; citations quote the source verbatim with offsets into the original text), ' +
-  'search_passages to see raw passages, get_source or the rugwijs://sources/{file} resources for a whole document. ' +
-  'When the answer is refused the documents do not cover the question: say so instead of answering from memory.';
+/** Plain-language names of the source kinds, for the generated instructions. */
+const KIND_NAMES: Record<SourceInfo['kind'], [string, string]> = {
+  guideline: ['guideline', 'guidelines'],
+  'evidence-summary': ['evidence summary', 'evidence summaries'],
+  'practice-article': ['practice article', 'practice articles'],
+  news: ['news item', 'news items'],
+};
+
+/** What the instructions need of a source: from the loaded index or straight from the corpus metadata. */
+export type InstructionSource = Pick<SourceInfo, 'kind' | 'label' | 'authority'>;
+
+/**
+ * The server `instructions`, generated from the loaded corpus (how many documents of which kind, and their
+ * labels) so they stay true when a practice adds or removes documents — nothing here names a document.
+ */
+export function buildInstructions(sources: readonly InstructionSource[]): string {
+  const byKind = new Map<SourceInfo['kind'], InstructionSource[]>();
+  for (const s of [...sources].sort((a, b) => a.authority - b.authority || a.label.localeCompare(b.label))) {
+    byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s]);
+  }
+  const parts = [...byKind].map(([kind, list]) => {
+    const [one, many] = KIND_NAMES[kind] ?? [kind, kind];
+    return `${list.length === 1 ? `1 ${one}` : `${list.length} ${many}`} (${list.map((s) => s.label).join('; ')})`;
+  });
+  const count = sources.length === 1 ? '1 Dutch document' : `${sources.length} Dutch documents`;
+  // Without the list (the index is still loading and none was given) say what holds for any corpus.
+  const scope = sources.length === 0 ? 'its Dutch source documents only' : `${count} only: ${parts.join(', ')}`;
+  return (
+    `rugwijs answers questions about low back pain (lage rugpijn) from ${scope}. ` +
+    'Use answer_question for a cited answer (every sentence carries [n] markers; citations quote the source verbatim ' +
+    'with offsets into the original text, and each cited source comes as a resource_link), search_passages to see raw ' +
+    'passages, get_source or the rugwijs://sources/{file} resources for a whole document. When the answer is refused ' +
+    'the documents do not cover the question: say so instead of answering from memory.'
+  );
+}
 
 /** All tools only read the fixed corpus. */
 const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
@@ -41,8 +79,26 @@ const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
  * HTTP API, so both adapters answer identically. Tool failures become `isError` results with a clear message.
  * @param logger receives unexpected (non-AppError) failures; optional.
  */
-export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
-  const server = new McpServer({ name: 'rugwijs', version: SERVER_VERSION }, { instructions: INSTRUCTIONS });
+export function createMcpServer(
+  engineOrPromise: Engine | Promise<Engine>,
+  logger?: Logger,
+  options: { instructions?: string } = {},
+): McpServer {
+  // A promise lets a transport connect before the index is loaded (so load/rebuild notices reach the
+  // client as log messages); every handler then waits for it. Its instructions must come with it.
+  const ready = Promise.resolve(engineOrPromise);
+  const instructions =
+    options.instructions ??
+    (engineOrPromise instanceof Promise
+      ? buildInstructions([])
+      : buildInstructions(listSources(engineOrPromise)));
+  const server = new McpServer(
+    { name: 'rugwijs', version: SERVER_VERSION },
+    // logging: the client may set a level (logging/setLevel); notices go out as notifications/message.
+    { instructions, capabilities: { logging: {} } },
+  );
+  // Tool failures and anything else logged for this server also reach the client as log notifications.
+  const log = logger ? mcpLogger(server, logger) : undefined;
 
   server.registerTool(
     'search_passages',
@@ -55,7 +111,8 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
       annotations: READ_ONLY,
     },
     (args) =>
-      runTool(logger, async () => {
+      runTool(log, async () => {
+        const engine = await ready;
         const result = await search(engine, validate(SearchInputSchema, args));
         return { content: [{ type: 'text', text: formatSearch(result) }], structuredContent: result };
       }),
@@ -73,10 +130,17 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
       outputSchema: AnswerSchema,
       annotations: READ_ONLY,
     },
-    (args) =>
-      runTool(logger, async () => {
+    (args, extra) =>
+      runTool(log, async () => {
+        const engine = await ready;
         const answer = await ask(engine, validate(AskInputSchema, args));
-        return { content: [{ type: 'text', text: formatAnswer(answer) }], structuredContent: answer };
+        await sendLog(server, 'debug', { event: 'answer', composer: answer.composer, citations: answer.citations.length, ...answer.timings }, extra.sessionId);
+        if (answer.refused) await sendLog(server, 'notice', { event: 'refused', reason: answer.refusalReason ?? 'unknown' }, extra.sessionId);
+        if (answer.redFlags.length > 0) await sendLog(server, 'warning', { event: 'red-flags', redFlags: answer.redFlags }, extra.sessionId);
+        return {
+          content: [{ type: 'text', text: formatAnswer(answer) }, ...sourceLinks(engine, answer)],
+          structuredContent: answer,
+        };
       }),
   );
 
@@ -91,21 +155,21 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
       annotations: READ_ONLY,
     },
     (args) =>
-      runTool(logger, () => {
-        const detail = getSource(engine, validate(SourceFileSchema, args).file);
+      runTool(log, async () => {
+        const detail = getSource(await ready, validate(SourceFileSchema, args).file);
         const header = `${detail.title} — ${detail.publisher} (${detail.kind}${detail.date ? `, ${detail.date}` : ''}) [${detail.file}]`;
-        return Promise.resolve({
+        return {
           content: [{ type: 'text', text: `${header}\n\n${detail.text}` }],
           structuredContent: detail,
-        });
+        };
       }),
   );
 
   server.registerResource(
     'source',
     new ResourceTemplate(`${SOURCE_URI_PREFIX}{file}`, {
-      list: () => ({
-        resources: listSources(engine).map((s) => ({
+      list: async () => ({
+        resources: listSources(await ready).map((s) => ({
           uri: `${SOURCE_URI_PREFIX}${s.file}`,
           name: s.file,
           title: s.title,
@@ -114,15 +178,21 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
         })),
       }),
       complete: {
-        file: (value) =>
-          listSources(engine)
+        file: async (value) =>
+          listSources(await ready)
             .map((s) => s.file)
             .filter((f) => f.startsWith(value)),
       },
     }),
     { title: 'Source document', description: 'Original text of a corpus document.', mimeType: 'text/plain' },
-    (uri, variables) => {
-      const { file } = validate(SourceFileSchema, { file: variables.file });
+    async (uri, variables) => {
+      const engine = await ready;
+      const file = typeof variables.file === 'string' ? variables.file : '';
+      // A URI that names no corpus document gets the SDK's own "Resource … not found" error (the same code
+      // it uses for a URI no template matches), not an internal error.
+      if (!SourceFileSchema.safeParse({ file }).success || !engine.index.docs.has(file)) {
+        throw new McpError(ErrorCode.InvalidParams, `Resource ${uri.href} not found`);
+      }
       const detail = getSource(engine, file);
       return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: detail.text }] };
     },
@@ -139,7 +209,7 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
     async ({ question }): Promise<GetPromptResult> => {
       // The prompt text goes to the client's model as is: screen it like every other input (issue 10).
       if (detectInjection(question)) throw new AppError('validation_error', 'question: contains instructions to the system');
-      const { results } = await search(engine, { query: question, k: 4 });
+      const { results } = await search(await ready, { query: question, k: 4 });
       const passages = results
         .map((r, i) => `[${i + 1}] ${r.title}${r.section ? ` — ${r.section}` : ''} (${r.file})\n${r.text}`)
         .join('\n\n');
@@ -154,6 +224,89 @@ export function createMcpServer(engine: Engine, logger?: Logger): McpServer {
   );
 
   return server;
+}
+
+/** pino-style level names → MCP logging levels (RFC 5424 names). */
+const MCP_LEVEL: Record<string, LoggingLevel> = {
+  trace: 'debug',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warning',
+  error: 'error',
+  fatal: 'critical',
+};
+
+/**
+ * Sends one log message to the connected client as `notifications/message` (logger "rugwijs"). The SDK
+ * drops it when it is below the level the client set with logging/setLevel (per session); a failure to
+ * send (client gone, transport without a stream for notifications) never fails the caller.
+ */
+export async function sendLog(server: McpServer, level: LoggingLevel, data: unknown, sessionId?: string): Promise<void> {
+  if (!server.isConnected()) return;
+  try {
+    await server.server.sendLoggingMessage({ level, logger: 'rugwijs', data }, sessionId);
+  } catch {
+    // Best effort: a log line must not break an answer.
+  }
+}
+
+/**
+ * A logger for the stdio/HTTP adapters that writes to `logger` (stderr) AND forwards every line at or above
+ * `logger`'s level to the MCP client through {@link sendLog} — ingest/rebuild progress, reload notices and
+ * warnings reach the client as log notifications, filtered by the level it set.
+ */
+export function mcpLogger(server: McpServer, logger: Logger): Logger {
+  // A second pino logger that writes nothing itself: each call is forwarded to the client and then replayed
+  // on the original logger, so stderr output (format, destination, level) stays exactly as it was.
+  return pino(
+    {
+      level: logger.level,
+      hooks: {
+        logMethod(args, _method, level) {
+          const name = this.levels.labels[level] ?? 'info';
+          const [first, second] = args as unknown[];
+          const data =
+            typeof first === 'string'
+              ? { message: first }
+              : {
+                  ...(first instanceof Error ? { error: first.message } : plain(first)),
+                  ...(typeof second === 'string' ? { message: second } : {}),
+                };
+          void sendLog(server, MCP_LEVEL[name] ?? 'info', data);
+          const original = logger[name as 'info'] as (...a: unknown[]) => void;
+          original.apply(logger, args);
+        },
+      },
+    },
+    { write: () => undefined },
+  );
+}
+
+/** A log object as JSON-safe data: an `err` field becomes its message (an Error serializes to {}). */
+function plain(value: unknown): object {
+  if (typeof value !== 'object' || value === null) return { value };
+  const { err, ...rest } = value as { err?: unknown };
+  return err === undefined ? rest : { ...rest, error: err instanceof Error ? err.message : String(err) };
+}
+
+/** One resource_link per distinct cited source (answer order), so a client can open the document itself. */
+export function sourceLinks(engine: Engine, answer: Answer): ResourceLink[] {
+  const seen = new Set<string>();
+  const links: ResourceLink[] = [];
+  for (const c of answer.citations) {
+    if (seen.has(c.file)) continue;
+    seen.add(c.file);
+    const info = engine.index.sources.get(c.file);
+    links.push({
+      type: 'resource_link',
+      uri: `${SOURCE_URI_PREFIX}${c.file}`,
+      name: c.file,
+      title: c.title,
+      mimeType: 'text/plain',
+      ...(info ? { description: `${info.label} — ${info.publisher}${info.date ? ` (${info.date})` : ''}` } : {}),
+    });
+  }
+  return links;
 }
 
 /** Runs a tool body; an AppError (validation, not found, …) or any other failure becomes an isError result. */

@@ -3,21 +3,31 @@ import { fileURLToPath } from 'node:url';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { loadConfig, type Config } from '../config.js';
-import { createEngine } from '../engine.js';
+import { createEngine, type Engine } from '../engine.js';
+import { loadSources } from '../corpus/load.js';
 import { isAppError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createMcpServer } from './server.js';
+import { buildInstructions, createMcpServer, mcpLogger } from './server.js';
 
 /**
- * Serves MCP over stdio: loads (building if needed) the index first, then connects, so the client's first
- * request is answered from a ready engine. stdout carries nothing but protocol; logs go to stderr.
- * Resolves with the connected server.
+ * Serves MCP over stdio: connects first, then loads (building if needed) the index, so load and rebuild
+ * notices reach the client as MCP log messages; requests that arrive meanwhile wait for the engine. The
+ * instructions come from the corpus metadata (sources.json), which is read before connecting. stdout
+ * carries nothing but protocol; logs go to stderr (and, at the client's level, to the client).
+ * Resolves with the connected server once the index is loaded; rejects when it cannot be loaded.
  */
 export async function runStdioServer(config: Config, logger: Logger): Promise<McpServer> {
-  const engine = await createEngine(config, logger);
-  const server = createMcpServer(engine, logger);
+  const sources = await loadSources(config.corpusDir);
+  let provide!: (engine: Promise<Engine>) => void;
+  const engine = new Promise<Engine>((resolve) => {
+    provide = resolve;
+  });
+  const server = createMcpServer(engine, logger, { instructions: buildInstructions(sources) });
   await server.connect(new StdioServerTransport());
-  logger.info({ chunks: engine.index.manifest.chunks }, 'rugwijs MCP server ready on stdio');
+  const log = mcpLogger(server, logger);
+  provide(createEngine(config, log));
+  const loaded = await engine;
+  log.info({ chunks: loaded.index.manifest.chunks }, 'rugwijs MCP server ready on stdio');
   return server;
 }
 

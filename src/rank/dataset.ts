@@ -5,7 +5,7 @@ import { rankSentences } from '../answer/offline.js';
 import { factRecall } from '../eval/metrics.js';
 import { retrieve } from '../retrieve/retrieve.js';
 import { candidateFeatures } from './features.js';
-import { traitsOf, type RankedSentence } from './rank.js';
+import { correctQuestion, traitsOf, type RankedSentence } from './rank.js';
 import type { LabelledPair } from './train.js';
 
 /** A labelled question for training: what a correct answer must contain. */
@@ -15,6 +15,8 @@ export interface TrainingItem {
   history?: readonly { question: string; answer?: string | undefined }[] | undefined;
   answerable: boolean;
   facts: string[][];
+  /** Files that answer it ([] when any may). */
+  sources: string[];
 }
 
 /** One training question with its candidates (document order) and their feature vectors. */
@@ -45,11 +47,16 @@ export async function collectPairs(
   let q = 0;
   for (const item of items) {
     if (!item.answerable || item.facts.length === 0) continue;
-    const history: Turn[] = (item.history ?? []).map((t) => ({ question: t.question, answer: t.answer ?? '' }));
-    const followUp = resolveFollowUp(item.question, history, (t) => index.analyzer.contentTerms(t));
-    const intent = { ...detectIntent(followUp.query), ...detectIntent(item.question) };
+    // The same understanding steps as answer(): typo correction, follow-up resolution, intent.
+    const history: Turn[] = (item.history ?? []).map((t) => ({
+      question: correctQuestion(index, ctx.ranker, t.question),
+      answer: t.answer ?? '',
+    }));
+    const question = correctQuestion(index, ctx.ranker, item.question);
+    const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
+    const intent = { ...detectIntent(followUp.query), ...detectIntent(question) };
     const passages = await retrieve(index, followUp.query, { k });
-    const { ranked, rankQuery } = await rankSentences(ctx, followUp.query, item.question, intent, passages, history);
+    const { ranked, rankQuery } = await rankSentences(ctx, followUp.query, question, intent, passages, history);
     // Document order within passage order, independent of the current model's scores.
     const candidates = [...ranked]
       .sort((a, b) => a.passageRank - b.passageRank || a.cleanStart - b.cleanStart)

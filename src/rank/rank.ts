@@ -5,6 +5,8 @@ import type { CandidateSentence } from '../answer/sentences.js';
 import { countPattern, jaccard } from '../answer/select.js';
 import { candidateFeatures, questionType, sentenceTraits, type RankQuery, type SentenceTraits } from './features.js';
 import { loadCues, type Cues } from './cues.js';
+import { buildSpellingVocabulary, correctSpelling, type SpellingVocabulary } from '../understand/spelling.js';
+import { loadDefaultLexicon, membersOf } from '../text/lexicon.js';
 import { loadRankModel, modelProbability, type RankModel } from './model.js';
 
 /**
@@ -24,6 +26,24 @@ export interface Ranker {
   traits: Map<string, SentenceTraits>;
   /** Terms of the loaded sources' names, computed on first use (see `sourceNameTerms`). */
   sourceTopic?: Set<string>;
+  /** Known words for typo correction (corpus + lexicon), built on first use. */
+  spelling?: SpellingVocabulary;
+}
+
+/**
+ * The question with its typos corrected against the corpus and lexicon vocabulary (see
+ * `understand/spelling.ts`); words the analysis already understands are left alone.
+ */
+export function correctQuestion(index: LoadedIndex, ranker: Ranker, text: string): string {
+  ranker.spelling ??= buildSpellingVocabulary(
+    [...index.docs.values()].map((d) => d.text),
+    loadDefaultLexicon().groups.flatMap((g) => membersOf(g)),
+  );
+  const known = (word: string): boolean => {
+    const terms = index.analyzer.contentTerms(word);
+    return terms.length === 0 || terms.some((t) => index.analyzer.equivalents(t).some((e) => index.bm25.df(e) > 0));
+  };
+  return correctSpelling(text, ranker.spelling, known).text;
 }
 
 /** Loads the shipped cue data and trained model (validated; throws AppError 'config_error'). */

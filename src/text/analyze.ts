@@ -241,7 +241,22 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
   // ---- clinical lexicon, compiled once per analyzer with this analyzer's own pipeline ----
   const primariesOf = (text: string): string[] =>
     analyzeGroups(text).flatMap((g) => (g.primary === undefined ? [] : [g.primary]));
-  const lexicon = compileLexicon(options.lexicon ?? loadDefaultLexicon(), { primaries: primariesOf, terms }, options.kindWeights);
+  const lexicon = compileLexicon(
+    options.lexicon ?? loadDefaultLexicon(),
+    { primaries: primariesOf, terms },
+    options.kindWeights,
+  );
+
+  const expansionMemo = new Map<string, Map<string, number>>();
+  /** A seed's expansions, memoized: the same few words ("rugpijn") start most questions' walks. */
+  const expansionsOf = (seed: string): Map<string, number> => {
+    const hit = expansionMemo.get(seed);
+    if (hit !== undefined) return hit;
+    const out = expandKeys(lexicon, [seed]);
+    if (expansionMemo.size >= STEM_MEMO_LIMIT) expansionMemo.clear();
+    expansionMemo.set(seed, out);
+    return out;
+  };
 
   const queryTerms = (text: string, stats?: IdfSource): WeightedTerm[] => {
     const groups = analyzeGroups(text);
@@ -258,7 +273,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       const translations = translationsOf(lexicon, seed);
       const asked = (translations.length > 0 ? translations : [seed]).flatMap((k) => k.split(' '));
       const seedIdf = stats === undefined ? 0 : Math.max(...asked.map((t) => stats.idf(t)));
-      for (const [key, w] of expandKeys(lexicon, [seed])) {
+      for (const [key, w] of expansionsOf(seed)) {
         const words = key.split(' ');
         // A multi-word target ("acute lage rugpijn") adds its words, since BM25 scores terms, not phrases; but
         // together they weigh what one word would, shared by informativeness, or the words of a long name
@@ -284,7 +299,10 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     if (hit !== undefined) return hit;
     const out = [term];
     // Narrower/associated terms are not the same word; phrases are not one index term.
-    for (const key of expandKeys(lexicon, [term], { related: false, minWeight: EQUIVALENT_MIN_WEIGHT }).keys()) {
+    for (const key of expandKeys(lexicon, [term], {
+      related: false,
+      minWeight: EQUIVALENT_MIN_WEIGHT,
+    }).keys()) {
       if (!key.includes(' ')) out.push(key);
     }
     if (equivalentsMemo.size >= STEM_MEMO_LIMIT) equivalentsMemo.clear();

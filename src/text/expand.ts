@@ -97,10 +97,22 @@ export function compileLexicon(
     return k.key;
   };
 
+  // A word that is also Dutch ("therapies" stems like "therapie", "patients" like "patiënten") is linked by
+  // the Dutch groups only; as an English term it would give a Dutch word the stronger English link.
+  const dutchKeys = new Set(
+    lexicon.groups
+      .flatMap((g) => [
+        ...(g.kind === 'english' ? [] : g.terms),
+        ...(g.canonical === undefined ? [] : [g.canonical]),
+      ])
+      .flatMap((t) => keyOf(t)?.key ?? []),
+  );
+
   lexicon.groups.forEach((g, group) => {
     const english = g.kind === 'english';
     const terms: string[] = [];
     for (const t of g.terms) {
+      if (english && dutchKeys.has(keyOf(t)?.key ?? '')) continue;
       const key = note(t, { group, role: 'term' });
       if (key === undefined) continue;
       if (!terms.includes(key)) terms.push(key);
@@ -129,7 +141,11 @@ export function compileLexicon(
  * so "rugoperaties" mentions "operatie"), and every multi-word key whose primaries occur consecutively
  * (stopwords are already gone, so "in bed blijven" matches "in zijn bed blijven").
  */
-export function keysIn(compiled: CompiledLexicon, primaries: readonly string[], terms: Iterable<string>): Set<string> {
+export function keysIn(
+  compiled: CompiledLexicon,
+  primaries: readonly string[],
+  terms: Iterable<string>,
+): Set<string> {
   const out = new Set<string>();
   for (const t of terms) if (compiled.occurrences.has(t)) out.add(t);
   primaries.forEach((first, i) => {
@@ -145,10 +161,16 @@ export function keysIn(compiled: CompiledLexicon, primaries: readonly string[], 
  * multi-word lay term ("pijn onderaan de rug", "in bed liggen") is how people ask, not how documents write:
  * it leads into its group but is no target, or its everyday words ("last", "liggen") would join the query.
  */
-function targetsOf(compiled: CompiledLexicon, group: LexiconGroup, index: number, occurrence: Occurrence): string[] {
+function targetsOf(
+  compiled: CompiledLexicon,
+  group: LexiconGroup,
+  index: number,
+  occurrence: Occurrence,
+): string[] {
   const keys = compiled.groupKeys[index];
   if (keys === undefined) return [];
-  if (isDirected(group)) return occurrence.role === 'term' && keys.canonical !== undefined ? [keys.canonical] : [];
+  if (isDirected(group))
+    return occurrence.role === 'term' && keys.canonical !== undefined ? [keys.canonical] : [];
   const terms = group.kind === 'lay' ? keys.terms.filter((k) => !k.includes(' ')) : keys.terms;
   return keys.canonical === undefined ? [...terms] : [...terms, keys.canonical];
 }
@@ -169,7 +191,9 @@ function linkWeight(compiled: CompiledLexicon, group: LexiconGroup): number {
  */
 export function translationsOf(compiled: CompiledLexicon, key: string): string[] {
   const occ = compiled.occurrences.get(key) ?? [];
-  const english = occ.filter((o) => o.role === 'term' && compiled.lexicon.groups[o.group]?.kind === 'english');
+  const english = occ.filter(
+    (o) => o.role === 'term' && compiled.lexicon.groups[o.group]?.kind === 'english',
+  );
   if (english.length === 0 || english.length !== occ.length) return [];
   return [...new Set(english.flatMap((o) => compiled.groupKeys[o.group]?.canonical ?? []))];
 }

@@ -73,7 +73,11 @@ export const DEFAULT_KIND_WEIGHTS: Readonly<Record<RelationKind, number>> = {
 };
 
 /** Kinds whose groups, when they have a canonical, link their terms only TOWARDS the canonical. */
-export const DIRECTED_KINDS: ReadonlySet<RelationKind> = new Set<RelationKind>(['brand', 'english', 'related']);
+export const DIRECTED_KINDS: ReadonlySet<RelationKind> = new Set<RelationKind>([
+  'brand',
+  'english',
+  'related',
+]);
 
 export interface LexiconGroup {
   terms: readonly string[];
@@ -99,9 +103,14 @@ const GroupSchema = z
     why: z.string().trim().min(1).max(300),
   })
   .superRefine((g, ctx) => {
-    const members = new Set([...g.terms, ...(g.canonical === undefined ? [] : [g.canonical])].map((t) => t.toLowerCase()));
+    const members = new Set(
+      [...g.terms, ...(g.canonical === undefined ? [] : [g.canonical])].map((t) => t.toLowerCase()),
+    );
     if (members.size < 2) {
-      ctx.addIssue({ code: 'custom', message: 'a group needs at least two distinct terms, or a term and a canonical' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a group needs at least two distinct terms, or a term and a canonical',
+      });
     }
     if ((g.kind === 'brand' || g.kind === 'english') && g.canonical === undefined) {
       ctx.addIssue({ code: 'custom', message: `a ${g.kind} group needs the canonical it maps to` });

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { AnswerSchema } from '../../src/schemas.js';
+import { AnswerSchema, SearchHitSchema, type Answer } from '../../src/schemas.js';
+import { search } from '../../src/engine.js';
+import { formatSources } from '../../src/cli/ask.js';
 import { buildTestEngine, docPrefix, type TestEngine } from '../helpers/engine.js';
 
 /**
@@ -51,6 +53,8 @@ describe.concurrent('rugwijs CLI — usage errors', () => {
     [['search'], 'missing query'],
     [['ask'], 'missing question'],
     [['search', 'rugpijn', '--k', 'abc'], '--k not a number'],
+    [['search', 'rugpijn', '--k', '2.5'], '--k not whole'],
+    [['serve', '--request-timeout-ms', '5'], 'serve timeout below the minimum'],
     [['search', 'rugpijn', '--k', '51'], '--k above the maximum'],
     [['ask', 'Helpt oefentherapie?', '--k', '-3'], 'ask --k negative'],
     [['search', 'rugpijn', '--k'], '--k without a value'],
@@ -61,6 +65,33 @@ describe.concurrent('rugwijs CLI — usage errors', () => {
     expect(lines(run.stderr)).toHaveLength(1);
     expect(run.stderr).toMatch(/^rugwijs /);
     expect(run.stdout).toBe('');
+  });
+
+  it.each([
+    [['search', 'rugpijn', '--k', 'abc'], "rugwijs search: --k must be a whole number from 1 to 50, got 'abc'"],
+    [['search', 'rugpijn', '--k', '51'], "rugwijs search: --k must be a whole number from 1 to 50, got '51'"],
+    [['ask', 'Helpt oefentherapie?', '--k=-3'], "rugwijs ask: --k must be a whole number from 1 to 20, got '-3'"],
+    [['serve', '--request-timeout-ms', '1e3'], "rugwijs serve: --request-timeout-ms must be a whole number from 100 to 600000, got '1e3'"],
+  ])('%j → names the flag, its range and what was given', async (args, message) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(message);
+  });
+
+  it.each(['ingest', 'search', 'ask', 'eval', 'serve'])('%s --help and help %s print that command\'s options, exit 0', async (command) => {
+    for (const args of [[command, '--help'], [command, 'vraag', '-h'], ['help', command]]) {
+      const run = await cli(args);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toMatch(new RegExp(`^usage: rugwijs ${command}\\b`));
+      expect(run.stdout).not.toMatch(/Unknown option/i);
+    }
+  });
+
+  it('--help of an unknown command says so, exit 2', async () => {
+    const run = await cli(['frob', '--help']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown command "frob"/);
   });
 
   it('--help prints the usage and exits 0', async () => {
@@ -87,26 +118,17 @@ describe.concurrent('rugwijs CLI — runtime errors', () => {
   });
 });
 
-const SearchJsonSchema = z.strictObject({
-  results: z.array(
-    z.strictObject({
-      chunkId: z.string(),
-      file: z.string(),
-      section: z.string(),
-      text: z.string(),
-      score: z.number(),
-      start: z.number().int(),
-      end: z.number().int(),
-    }),
-  ),
-});
-
 describe.concurrent('rugwijs CLI — search', () => {
-  it('--json prints {results:[{chunkId,file,section,text,score,start,end}]} sorted by score', async () => {
-    const run = await cli(['search', 'Helpt oefentherapie bij acute lage rugpijn?', '--k', '4', '--json']);
+  it('--json prints exactly what POST /api/search returns (title and ranks included), sorted by score', async () => {
+    const query = 'Helpt oefentherapie bij acute lage rugpijn?';
+    const run = await cli(['search', query, '--k', '4', '--json']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    const { results } = SearchJsonSchema.parse(JSON.parse(run.stdout));
+    const parsed: unknown = JSON.parse(run.stdout);
+    // The API's own schema, strict: no field missing, none extra.
+    const strictHit = SearchHitSchema.strict();
+    const { results } = z.strictObject({ results: z.array(strictHit) }).parse(parsed);
+    expect(parsed).toEqual(await search(te.engine, { query, k: 4 }));
     expect(results).toHaveLength(4);
     results.forEach((r, i) => {
       if (i > 0) expect(r.score).toBeLessThanOrEqual(results[i - 1]?.score ?? Infinity);
@@ -157,5 +179,38 @@ describe.concurrent('rugwijs CLI — ask', () => {
     expect(run.stdout).toMatch(/\[1\]/);
     expect(run.stdout).toMatch(/^Bronnen:$/m);
     expect(run.stdout).toMatch(/^\[1\] .+\(\d{3}_[0-9a-f]+\.txt/m);
+  });
+});
+
+describe('rugwijs CLI — source list under an answer', () => {
+  const citation = (n: number, section: string, extra: Partial<Answer['citations'][number]> = {}): Answer['citations'][number] => ({
+    n,
+    chunkId: `bron_${n}#0`,
+    file: `bron_${n}.txt`,
+    title: `Titel ${n}`,
+    kind: 'news',
+    section,
+    quote: 'Blijf  bewegen\nbij rugpijn.',
+    start: 0,
+    end: 10,
+    ...extra,
+  });
+
+  it('a source without a section prints no dash pair; one with a section prints " — section"', () => {
+    const text = formatSources({ language: 'nl', citations: [citation(1, ''), citation(2, 'Besluit', { date: '2025-06-20' })] });
+    expect(text).not.toMatch(/—\s*—/);
+    expect(text).toContain('[1] Titel 1 (bron_1.txt)\n');
+    expect(text).toContain('[2] Titel 2 (bron_2.txt, 2025-06-20) — Besluit\n');
+    expect(text).toContain('“Blijf bewegen bij rugpijn.”');
+    expect(text.split('\n')[0]).toBe('Bronnen:');
+  });
+
+  it("a refusal's nearest sections are headed as pointers, not as sources of a claim", () => {
+    const text = formatSources({ language: 'en', citations: [citation(1, 'Besluit', { nearest: true })] });
+    expect(text.split('\n')[0]).toBe('Where the documents come closest:');
+  });
+
+  it('no citations → nothing', () => {
+    expect(formatSources({ language: 'nl', citations: [] })).toBe('');
   });
 });

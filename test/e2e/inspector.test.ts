@@ -47,7 +47,21 @@ describe('MCP Inspector CLI (scripts/mcp-inspector-check.sh)', () => {
       };
       expect(call.isError).toBeFalsy();
       const answer = AnswerSchema.parse(call.structuredContent);
-      expect(call.content).toEqual([{ type: 'text', text: formatAnswer(answer) }]);
+      const files = [...new Set(answer.citations.map((c) => c.file))];
+      expect(files.length).toBeGreaterThan(0);
+      // The answer text, then one resource_link per cited source, as the Inspector prints them.
+      expect(call.content).toEqual([
+        { type: 'text', text: formatAnswer(answer) },
+        ...files.map((file) =>
+          expect.objectContaining({
+            type: 'resource_link',
+            uri: `rugwijs://sources/${file}`,
+            name: file,
+            title: answer.citations.find((c) => c.file === file)?.title,
+            mimeType: 'text/plain',
+          }),
+        ),
+      ]);
     }
     expect(stdout).toContain('== MCP Inspector checks passed');
   }, 200_000);

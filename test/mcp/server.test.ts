@@ -6,7 +6,10 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ask, createEngine, getSource, type Engine } from '../../src/engine.js';
-import { createMcpServer, formatAnswer } from '../../src/mcp/server.js';
+import { buildInstructions, createMcpServer, formatAnswer, mcpLogger } from '../../src/mcp/server.js';
+import { ErrorCode, LoggingMessageNotificationSchema, McpError, type LoggingMessageNotification, type ResourceLink } from '@modelcontextprotocol/sdk/types.js';
+import { listSources } from '../../src/engine.js';
+import { createLogger } from '../../src/logger.js';
 import { AnswerSchema, SearchResultSchema, SourceDetailSchema, type Answer } from '../../src/schemas.js';
 
 const QUESTION = 'Helpt oefentherapie bij acute lage rugpijn?';
@@ -31,9 +34,16 @@ afterAll(async () => {
 
 /** The text content of a tool result (the union type of callTool results is not worth narrowing here). */
 const text = (result: object): string =>
-  (((result as { content?: unknown }).content ?? []) as { text?: string }[])
+  (((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[])
+    .filter((c) => c.type === 'text')
     .map((c) => c.text ?? '')
     .join('\n');
+
+/** The resource_link items of a tool result. */
+const links = (result: object): ResourceLink[] =>
+  (((result as { content?: unknown }).content ?? []) as { type: string }[]).filter(
+    (c): c is ResourceLink => c.type === 'resource_link',
+  );
 
 describe('formatAnswer', () => {
   const base: Answer = {
@@ -197,9 +207,42 @@ describe('createMcpServer', () => {
     expect((read.contents[0] as { text: string }).text).toBe(
       getSource(engine, '001_799c556b91de25d4.txt').text,
     );
-    await expect(client.readResource({ uri: 'rugwijs://sources/009_bestaat_niet.txt' })).rejects.toThrow(
-      /Unknown source/,
-    );
+  });
+
+  it.each(['rugwijs://sources/009_bestaat_niet.txt', 'rugwijs://sources/..%2Fpackage.json'])(
+    'reading the unknown resource %s is the SDK resource-not-found error, not an internal error',
+    async (uri) => {
+      const err: unknown = await client.readResource({ uri }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(McpError);
+      expect((err as McpError).code).toBe(ErrorCode.InvalidParams);
+      expect((err as McpError).message).toMatch(/Resource .+ not found/);
+    },
+  );
+
+  it('answer_question adds one resource_link per distinct cited source, in citation order', async () => {
+    const result = await client.callTool({ name: 'answer_question', arguments: { question: QUESTION } });
+    const answer = AnswerSchema.parse(result.structuredContent);
+    const files = [...new Set(answer.citations.map((c) => c.file))];
+    expect(files.length).toBeGreaterThan(0);
+    const got = links(result);
+    expect(got.map((l) => l.uri)).toEqual(files.map((f) => `rugwijs://sources/${f}`));
+    for (const l of got) {
+      expect(l.mimeType).toBe('text/plain');
+      expect(l.title).toBe(answer.citations.find((c) => `rugwijs://sources/${c.file}` === l.uri)?.title);
+      // Every link opens: it is one of the listed resources.
+      const read = await client.readResource({ uri: l.uri });
+      expect((read.contents[0] as { text: string }).text.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('a refusal without citations carries no resource links', async () => {
+    const result = await client.callTool({ name: 'answer_question', arguments: { question: 'Hoe behandel ik een gebroken pols?' } });
+    const answer = AnswerSchema.parse(result.structuredContent);
+    expect(answer.refused).toBe(true);
+    expect(links(result)).toHaveLength(answer.citations.length === 0 ? 0 : new Set(answer.citations.map((c) => c.file)).size);
   });
 
   it('completes source file names', async () => {
@@ -223,5 +266,93 @@ describe('createMcpServer', () => {
     const body = (message?.content as { text: string }).text;
     expect(body).toContain(`Vraag: ${QUESTION}`);
     expect(body).toMatch(/\[1\] .+\(\d{3}_[0-9a-f]+\.txt\)/);
+  });
+});
+
+describe('MCP instructions', () => {
+  it('are generated from the loaded corpus: its document count and every label, nothing it does not hold', async () => {
+    const sources = listSources(engine);
+    const instructions = client.getInstructions() ?? '';
+    expect(instructions).toBe(buildInstructions(sources));
+    expect(instructions).toContain(`${sources.length} Dutch documents`);
+    for (const s of sources) expect(instructions).toContain(s.label);
+    expect(instructions).not.toMatch(/Cochrane/);
+  });
+
+  it('follow the corpus: another set of sources gives other counts and labels', () => {
+    const one = buildInstructions([
+      { kind: 'guideline', authority: 1, label: 'de richtlijn van P' },
+    ]);
+    expect(one).toContain('from 1 Dutch document only: 1 guideline (de richtlijn van P)');
+    const three = buildInstructions([
+      { kind: 'news', authority: 4, label: 'krant' },
+      { kind: 'evidence-summary', authority: 2, label: 'duiding 1' },
+      { kind: 'evidence-summary', authority: 2, label: 'duiding 2' },
+    ]);
+    expect(three).toContain('3 Dutch documents only: 2 evidence summaries (duiding 1; duiding 2), 1 news item (krant)');
+  });
+});
+
+describe('MCP logging', () => {
+  /** A fresh client+server pair that records the log notifications it receives. */
+  async function loggingPair(): Promise<{ c: Client; received: LoggingMessageNotification['params'][]; server: ReturnType<typeof createMcpServer> }> {
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const server = createMcpServer(engine, createLogger('silent'));
+    await server.connect(serverSide);
+    const c = new Client({ name: 'rugwijs-log-test', version: '0.0.0' });
+    const received: LoggingMessageNotification['params'][] = [];
+    c.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      received.push(n.params);
+    });
+    await c.connect(clientSide);
+    return { c, received, server };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 20));
+  const RED_FLAG_QUESTION = 'Ik heb rugpijn en koorts en verlies gewicht, wat nu?';
+
+  it('declares the logging capability and accepts logging/setLevel with {}', async () => {
+    const { c } = await loggingPair();
+    expect(c.getServerCapabilities()?.logging).toEqual({});
+    expect(await c.setLoggingLevel('info')).toEqual({});
+    await c.close();
+  });
+
+  it('sends answer notices as notifications/message, filtered by the level the client set', async () => {
+    const { c, received } = await loggingPair();
+    await c.callTool({ name: 'answer_question', arguments: { question: RED_FLAG_QUESTION } });
+    await settle();
+    // No level set: everything, including the debug line with the timings.
+    expect(received.map((m) => m.level)).toContain('debug');
+    expect(received.find((m) => m.level === 'warning')?.data).toMatchObject({ event: 'red-flags' });
+    expect(received.every((m) => m.logger === 'rugwijs')).toBe(true);
+
+    received.length = 0;
+    await c.setLoggingLevel('warning');
+    await c.callTool({ name: 'answer_question', arguments: { question: RED_FLAG_QUESTION } });
+    await c.callTool({ name: 'answer_question', arguments: { question: 'Hoe behandel ik een gebroken pols?' } });
+    await settle();
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.every((m) => ['warning', 'error', 'critical', 'alert', 'emergency'].includes(m.level))).toBe(true);
+    await c.close();
+  });
+
+  it('mcpLogger forwards warnings (e.g. an index rebuild) to the client and still writes them to the logger', async () => {
+    const { c, received, server } = await loggingPair();
+    const lines: string[] = [];
+    const base = createLogger('info');
+    const spy = base.child({});
+    // Capture what reaches the original logger.
+    spy.warn = ((obj: unknown, msg?: string) => {
+      lines.push(`${JSON.stringify(obj)} ${msg ?? ''}`);
+    }) as typeof spy.warn;
+    const log = mcpLogger(server, spy);
+    log.warn({ code: 'index_stale' }, 'Corpus changed. Building the index now.');
+    log.debug('below the logger level: neither sent nor written');
+    await settle();
+    expect(received).toEqual([
+      { level: 'warning', logger: 'rugwijs', data: { code: 'index_stale', message: 'Corpus changed. Building the index now.' } },
+    ]);
+    expect(lines).toHaveLength(1);
+    await c.close();
   });
 });

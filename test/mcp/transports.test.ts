@@ -50,7 +50,9 @@ afterAll(async () => {
 
 /** The text content of a tool result (the union type of callTool results is not worth narrowing here). */
 const text = (result: object): string =>
-  (((result as { content?: unknown }).content ?? []) as { text?: string }[])
+  (((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[])
+    // Only the text items: answer_question also returns resource_link items (one per cited source).
+    .filter((c) => c.type === 'text')
     .map((c) => c.text ?? '')
     .join('\n');
 

@@ -47,7 +47,9 @@ const questionsOf = (file: string): string[] => {
     .flatMap((l) => {
       const row = JSON.parse(l) as { question?: unknown; followUp?: unknown; turns?: unknown };
       // Follow-up pairs may carry their second turn in another field: take every string the row holds.
-      return Object.values(row).flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []));
+      return Object.values(row).flatMap((v) =>
+        typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [],
+      );
     });
 };
 
@@ -60,7 +62,9 @@ describe('bundled clinical lexicon: shape', () => {
       expect(g.why.trim().length, canonicalOf(g)).toBeGreaterThan(0);
       expect(g.why, canonicalOf(g)).not.toContain('\n');
       // At least two terms, or one term and the canonical it maps to.
-      expect(new Set(membersOf(g).map((t) => t.toLowerCase())).size, canonicalOf(g)).toBeGreaterThanOrEqual(2);
+      expect(new Set(membersOf(g).map((t) => t.toLowerCase())).size, canonicalOf(g)).toBeGreaterThanOrEqual(
+        2,
+      );
     }
   });
 
@@ -148,11 +152,22 @@ describe('parseLexicon', () => {
     ['no version', { groups: [group] }, 'version'],
     ['no groups', { version: 1, groups: [] }, 'groups'],
     ['one term and no canonical', { version: 1, groups: [{ ...group, canonical: undefined }] }, 'groups.0'],
-    ['a term repeated as its canonical', { version: 1, groups: [{ ...group, terms: ['Radiografie'] }] }, 'groups.0'],
+    [
+      'a term repeated as its canonical',
+      { version: 1, groups: [{ ...group, terms: ['Radiografie'] }] },
+      'groups.0',
+    ],
     ['an unknown kind', { version: 1, groups: [{ ...group, kind: 'french' }] }, 'groups.0.kind'],
     ['an unknown entity', { version: 1, groups: [{ ...group, entity: 'food' }] }, 'groups.0.entity'],
     ['an empty why', { version: 1, groups: [{ ...group, why: ' ' }] }, 'groups.0.why'],
-    ['a brand without its generic', { version: 1, groups: [{ ...group, kind: 'brand', canonical: undefined, terms: ['Dafalgan', 'Panadol'] }] }, 'groups.0'],
+    [
+      'a brand without its generic',
+      {
+        version: 1,
+        groups: [{ ...group, kind: 'brand', canonical: undefined, terms: ['Dafalgan', 'Panadol'] }],
+      },
+      'groups.0',
+    ],
     ['an unknown field', { version: 1, groups: [{ ...group, fr: ['dos'] }] }, 'groups.0'],
   ])('rejects %s with a config_error naming where', (_label, json, where) => {
     let error: unknown;

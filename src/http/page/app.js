@@ -16,6 +16,8 @@
   const sourceText = $('source-text');
   const tokenRow = $('token-row');
   const tokenInput = $('token');
+  const tokenHelp = $('token-help');
+  const corpusSummary = $('corpus-summary');
 
   const KIND_LABELS = {
     guideline: 'richtlijn',
@@ -30,10 +32,15 @@
   const state = {
     history: [],
     sources: new Map(),
+    // file → {title, label, kind, publisher, date} from GET /api/sources (labels under the bottom line).
+    catalog: new Map(),
     busy: false,
     token: sessionStorage.getItem('rugwijs-token') || '',
     opener: null,
+    // The question that met a 401: sent again once the user has entered a token.
+    pending: null,
   };
+  const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -86,8 +93,14 @@
         body: JSON.stringify(history.length ? { question: q, history } : { question: q }),
       });
       if (!res.ok) {
+        if (res.status === 401) {
+          // Not an answer: ask for the token in the page's language and resend this question afterwards.
+          box.closest('.turn').remove();
+          if (!conversation.children.length) document.body.classList.remove('has-turns');
+          askForToken(q);
+          return;
+        }
         const error = await readError(res);
-        if (res.status === 401) askForToken();
         renderError(box, error.message);
         return;
       }
@@ -97,6 +110,8 @@
         return;
       }
       renderAnswer(box, result);
+      // Each new answer starts in view (its question at the top), however long the conversation is.
+      box.closest('.turn').scrollIntoView({ block: 'start', behavior: reduceMotion ? 'auto' : 'smooth' });
       state.history.push({ question: q, answer: result.text });
       setStatus(
         result.meta && result.meta.refused
@@ -108,7 +123,8 @@
     } finally {
       state.busy = false;
       askButton.disabled = false;
-      input.focus();
+      // While the token prompt is open, focus stays in it.
+      if (tokenRow.hidden) input.focus();
     }
   }
 
@@ -127,9 +143,9 @@
     const type = res.headers.get('content-type') || '';
     if (!type.includes('text/event-stream')) {
       const a = await res.json();
-      return { meta: a, text: a.answer, citations: a.citations, error: null };
+      return { meta: a, text: a.answer, citations: a.citations, more: a.moreEvidence || [], error: null };
     }
-    const out = { meta: null, text: '', citations: [], error: null };
+    const out = { meta: null, text: '', citations: [], more: [], error: null };
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     for (;;) {
@@ -141,7 +157,10 @@
         const ev = parseEvent(buffer.slice(0, cut));
         buffer = buffer.slice(cut + 2);
         if (!ev) continue;
-        if (ev.event === 'meta') out.meta = ev.data;
+        if (ev.event === 'meta') {
+          out.meta = ev.data;
+          out.more = (ev.data && ev.data.moreEvidence) || [];
+        }
         else if (ev.event === 'delta') {
           out.text += ev.data.text;
           onText(out.text);
@@ -180,7 +199,8 @@
 
   function renderAnswer(box, result) {
     const meta = result.meta || {};
-    const byN = new Map((result.citations || []).map((c) => [c.n, c]));
+    const citations = result.citations || [];
+    const byN = new Map(citations.map((c) => [c.n, c]));
     box.replaceChildren();
     box.setAttribute('aria-busy', 'false');
 
@@ -196,27 +216,130 @@
     if (meta.refused) {
       box.classList.add('refusal');
       box.append(el('p', 'refusal-label', 'Niet beantwoord uit de bronnen'));
+      for (const paragraph of paragraphsOf(result.text)) {
+        const p = el('p');
+        appendWithMarkers(p, paragraph, byN);
+        box.append(p);
+      }
+      // A refusal's citations are pointers to where the documents come closest, never support for a claim.
+      if (citations.length) box.append(renderPointers(citations));
+      return;
     }
-    for (const paragraph of result.text.split(/\n{2,}/)) {
-      if (!paragraph.trim()) continue;
-      const p = el('p');
+
+    const { intro, bottom, rest } = splitBottomLine(result.text);
+    for (const paragraph of intro) {
+      const p = el('p', 'intro');
       appendWithMarkers(p, paragraph, byN);
       box.append(p);
     }
-    if (byN.size > 0) {
-      const list = el('ol', 'citations');
-      list.setAttribute('aria-label', 'Bronnen bij dit antwoord');
-      for (const c of byN.values()) {
-        const item = el('li');
-        item.value = c.n;
-        const open = el('button', 'citation-link', c.title + (c.section ? ' — ' + c.section : ''));
-        open.type = 'button';
-        open.addEventListener('click', () => openSource(c, open));
-        item.append(open, el('q', 'citation-quote', c.quote));
-        list.append(item);
-      }
-      box.append(list);
+    if (bottom) {
+      const section = el('section', 'bottom-line');
+      section.setAttribute('aria-label', 'Kern van het antwoord');
+      const p = el('p', 'bottom-line-text');
+      appendWithMarkers(p, bottom, byN);
+      section.append(p);
+      const first = byN.get(firstMarker(bottom));
+      if (first) section.append(sourceLine(first, 'bottom-line-source'));
+      box.append(section);
     }
+
+    const more = result.more || [];
+    if (rest.length || byN.size || more.length) {
+      const details = el('details', 'more');
+      details.append(el('summary', null, 'Meer uit de bronnen'));
+      for (const paragraph of rest) {
+        const p = el('p');
+        appendWithMarkers(p, paragraph, byN);
+        details.append(p);
+      }
+      if (byN.size > 0) {
+        const list = el('ol', 'citations');
+        list.setAttribute('aria-label', 'Bronnen bij dit antwoord');
+        for (const c of byN.values()) {
+          const item = el('li');
+          item.value = c.n;
+          const open = el('button', 'citation-link', c.title + (c.section ? ' — ' + c.section : ''));
+          open.type = 'button';
+          open.addEventListener('click', () => openSource(c, open));
+          item.append(open);
+          if (c.strength) item.append(' ', strengthBadge(c.strength));
+          item.append(el('q', 'citation-quote', c.quote));
+          list.append(item);
+        }
+        details.append(list);
+      }
+      if (more.length) {
+        details.append(el('h4', 'more-evidence-title', 'Verder in de bronnen'));
+        const list = el('ul', 'more-evidence');
+        for (const c of more) {
+          const item = el('li');
+          item.append(el('q', 'citation-quote', c.quote), sourceLine(c, 'more-evidence-source'));
+          list.append(item);
+        }
+        details.append(list);
+      }
+      box.append(details);
+    }
+  }
+
+  function paragraphsOf(text) {
+    return text.split(/\n{2,}/).filter((p) => p.trim());
+  }
+
+  function firstMarker(text) {
+    const m = /\[(\d+)\]/.exec(text);
+    return m ? Number(m[1]) : NaN;
+  }
+
+  // The bottom line is the first cited sentence: everything up to and including the first [n] marker(s).
+  // Paragraphs before it without any marker (a red-flag notice) stay above it; the rest goes under "Meer".
+  function splitBottomLine(text) {
+    const paragraphs = paragraphsOf(text);
+    const intro = [];
+    while (paragraphs.length && !/\[\d+\]/.test(paragraphs[0])) intro.push(paragraphs.shift());
+    if (!paragraphs.length) return { intro, bottom: '', rest: [] };
+    const first = paragraphs.shift();
+    const m = /\[\d+\](?:\s*\[\d+\])*/.exec(first);
+    const cut = m.index + m[0].length;
+    const tail = first.slice(cut).trim();
+    return { intro, bottom: first.slice(0, cut).trim(), rest: (tail ? [tail] : []).concat(paragraphs) };
+  }
+
+  // "KCE-richtlijn · Lage rugpijn: … (2025)", with a strength badge when the source states one.
+  function sourceLine(citation, className) {
+    const line = el('p', className);
+    const info = state.catalog.get(citation.file);
+    const label = info && info.label ? info.label : KIND_LABELS[citation.kind] || citation.kind;
+    const open = el('button', 'source-label', label);
+    open.type = 'button';
+    open.setAttribute('aria-label', 'Open de bron: ' + citation.title);
+    open.addEventListener('click', () => openSource(citation, open));
+    const year = citation.date ? ' (' + citation.date.slice(0, 4) + ')' : '';
+    line.append(open, document.createTextNode(' · ' + citation.title + year));
+    if (citation.strength) line.append(' ', strengthBadge(citation.strength));
+    return line;
+  }
+
+  function strengthBadge(text) {
+    const badge = el('span', 'strength', text);
+    badge.title = 'Sterkte zoals de bron ze zelf vermeldt';
+    return badge;
+  }
+
+  function renderPointers(citations) {
+    const wrap = el('div', 'pointers');
+    wrap.append(el('p', 'pointers-title', 'Waar de bronnen het dichtst bij komen (geen antwoord op uw vraag):'));
+    const list = el('ul', 'pointer-list');
+    for (const c of citations) {
+      const item = el('li');
+      const open = el('button', 'citation-link', c.title + (c.section ? ' — ' + c.section : ''));
+      open.type = 'button';
+      open.addEventListener('click', () => openSource(c, open));
+      item.append(open);
+      list.append(item);
+    }
+    wrap.append(list);
+    return wrap;
   }
 
   // Turns "… [2]" into clickable markers; unknown numbers stay plain text.
@@ -274,7 +397,13 @@
       document.createTextNode(source.text.slice(end)),
     );
     sourceTitle.focus({ preventScroll: true });
-    mark.scrollIntoView({ block: 'center' });
+    // Scroll only the source text (its own scroll container), never the page behind it: put the quote a
+    // third of the way down. After layout, so the sizes are those of the opened panel.
+    requestAnimationFrame(() => {
+      const box = sourceText.getBoundingClientRect();
+      const m = mark.getBoundingClientRect();
+      sourceText.scrollTop += m.top - box.top - box.height / 3;
+    });
   }
 
   function closeSource() {
@@ -286,19 +415,41 @@
 
   // ---- wiring -------------------------------------------------------------------------------------
 
-  function askForToken() {
+  function askForToken(question) {
+    state.pending = question;
+    tokenHelp.textContent = state.token
+      ? 'Deze toegangscode werd niet aanvaard. Vul de juiste code in en druk op Enter: uw vraag wordt opnieuw verstuurd.'
+      : 'Deze server vraagt een toegangscode (API-token). Vul ze in en druk op Enter: uw vraag wordt daarna opnieuw verstuurd.';
+    setStatus('Toegangscode nodig.');
     tokenRow.hidden = false;
     tokenInput.focus();
+  }
+
+  function submitToken() {
+    const token = tokenInput.value.trim();
+    if (!token) return;
+    state.token = token;
+    sessionStorage.setItem('rugwijs-token', token);
+    tokenInput.value = '';
+    tokenRow.hidden = true;
+    const pending = state.pending;
+    state.pending = null;
+    if (state.catalog.size === 0) void loadCatalog();
+    if (pending) void ask(pending);
+    else input.focus();
   }
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void ask(input.value);
   });
-  tokenInput.addEventListener('change', () => {
-    state.token = tokenInput.value.trim();
-    sessionStorage.setItem('rugwijs-token', state.token);
+  tokenInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      submitToken();
+    }
   });
+  $('token-button').addEventListener('click', submitToken);
   for (const button of document.querySelectorAll('button.example')) {
     button.addEventListener('click', () => {
       input.value = button.textContent;
@@ -340,5 +491,27 @@
       setStatus('Geen verbinding met de server.');
     }
   }
+  // The tagline names the corpus as the server holds it today (never a fixed count in the page).
+  async function loadCatalog() {
+    try {
+      const res = await fetch('/api/sources', { headers: authHeaders({}) });
+      if (!res.ok) {
+        if (res.status === 503) setTimeout(loadCatalog, 2000);
+        return;
+      }
+      const body = await res.json();
+      state.catalog = new Map(body.sources.map((s) => [s.file, s]));
+      // Most authoritative first (guideline before evidence summary before news).
+      body.sources.sort((a, b) => (a.authority || 9) - (b.authority || 9));
+      const n = body.sources.length;
+      const kinds = [...new Set(body.sources.map((s) => s.label || KIND_LABELS[s.kind] || s.kind))];
+      corpusSummary.textContent =
+        (n === 1 ? '1 Nederlandstalige bron' : n + ' Nederlandstalige bronnen') + ' (' + kinds.join(', ') + ')';
+    } catch {
+      // The generic tagline stays.
+    }
+  }
+
   void waitUntilReady();
+  void loadCatalog();
 })();

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildSpellingVocabulary, correctSpelling, correctWord, editDistance } from '../../src/understand/spelling.js';
+
+const vocab = buildSpellingVocabulary(
+  [
+    'Hardlopen en wandelen bij chronische lagerugpijn. Paracetamol is een pijnstiller. Oefentherapie helpt.',
+    'Oefentherapie bij acute rugpijn; zadelanesthesie is een alarmsignaal. Hardlopen, hardlopen.',
+  ],
+  ['ibuprofen', 'pregabaline'],
+);
+
+describe('typo correction', () => {
+  it('corrects a letter dropped, added, swapped or replaced', () => {
+    expect(correctWord('hardlopn', vocab)).toBe('hardlopen');
+    expect(correctWord('parcetamol', vocab)).toBe('paracetamol');
+    expect(correctWord('oefentherapy', vocab)).toBe('oefentherapie');
+    expect(correctWord('ibuprofne', vocab)).toBe('ibuprofen');
+    expect(correctWord('zadelanestesie', vocab)).toBe('zadelanesthesie');
+  });
+
+  it('leaves known, short and far-off words alone (an unknown drug keeps its name)', () => {
+    expect(correctWord('hardlopen', vocab)).toBeUndefined();
+    expect(correctWord('rugg', vocab)).toBeUndefined();
+    expect(correctWord('cannabis', vocab)).toBeUndefined();
+    expect(correctWord('homeopathie', vocab)).toBeUndefined();
+    // A different first letter is not taken for a typo.
+    expect(correctWord('bardlopen', vocab)).toBeUndefined();
+  });
+
+  it('rewrites only the unknown words of a question and reports them', () => {
+    const r = correctSpelling('Helpt hardlopn bij chronische rugpijn?', vocab, () => false);
+    expect(r.text).toBe('Helpt hardlopen bij chronische rugpijn?');
+    expect(r.corrections).toEqual([{ from: 'hardlopn', to: 'hardlopen' }]);
+    expect(correctSpelling('Helpt hardlopn?', vocab, (w) => w === 'hardlopn').text).toBe('Helpt hardlopn?');
+  });
+
+  it('edit distance is a bounded metric', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 }), (a, b) => {
+        const d = editDistance(a, b, 20);
+        expect(d).toBe(editDistance(b, a, 20));
+        expect(editDistance(a, a, 20)).toBe(0);
+        expect(d).toBeLessThanOrEqual(Math.max(a.length, b.length));
+        expect(editDistance(a, b, 1)).toBeLessThanOrEqual(2);
+      }),
+    );
+  });
+
+  it('never changes a question with no unknown word', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('hardlopen', 'helpt', 'bij', 'paracetamol', 'oefentherapie', '?'), { maxLength: 8 }), (words) => {
+        const q = words.join(' ');
+        expect(correctSpelling(q, vocab, () => false).text).toBe(q);
+      }),
+    );
+  });
+});
