@@ -165,8 +165,12 @@ export function judgeQuestion(
   );
   // The lexicon's entities (when the analyzer carries one) plus populations and names the question quotes.
   const find = finder ?? (index.analyzer.lexicon ? lexiconEntityFinder(index.analyzer.lexicon) : undefined);
+  // The table's populations come first: they carry a name in the answer's language for the caveat.
+  const fallback = fallbackEntities(question, language);
+  const hasPopulation = fallback.some((e) => e.type === 'population');
   const entities: NamedEntity[] = [];
-  for (const e of [...(find ? find(question) : []), ...fallbackEntities(question, language)]) {
+  for (const e of [...fallback, ...(find ? find(question) : [])]) {
+    if (hasPopulation && e.type === 'population' && !fallback.includes(e)) continue;
     if (!entities.some((x) => x.surface.toLowerCase() === e.surface.toLowerCase())) entities.push(e);
   }
   // A word the corpus names only in an exclusion list ("spondylitis", "zwangerschap") is not covered,
