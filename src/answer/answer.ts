@@ -45,23 +45,24 @@ export interface AnswerOptions {
  * quote (`original.slice(start, end) === quote`); when the corpus does not answer, `refused` is true.
  * Red flags in the question open the answer with an explicit referral notice.
  */
-export async function answer(ctx: AnswerContext, asked: string, options: AnswerOptions = {}): Promise<Answer> {
+export async function answer(ctx: AnswerContext, raw: string, options: AnswerOptions = {}): Promise<Answer> {
   const { index, prompts } = ctx;
   const t0 = performance.now();
   const k = options.k ?? 10;
-  // One normalisation before every check (src/understand/normalize.ts): invisibles, look-alikes, quotes.
-  const normalized = normalize(asked);
-  const plain = normalized.plain || asked;
+  // One normalisation before every check (src/understand/normalize.ts); the checks read its plain text.
+  const normalized = normalize(raw);
+  const plain = normalized.plain || raw;
   const language = detectLanguage(plain);
-  // Typos ("hardlopn", "parcetamol") are corrected against the corpus and lexicon vocabulary first; every
-  // later step sees the corrected question.
+  // Typos ("hardlopn", "parcetamol") are then corrected against the corpus and lexicon vocabulary; every
+  // later step sees the corrected question. Only words nobody knows are touched, so an unknown drug keeps
+  // its name and can be refused by it.
   const question = correctQuestion(index, ctx.ranker, plain);
-  const checked = normalize(question);
-  const redFlags = detectRedFlags(normalized);
+  const corrected = question === plain ? normalized : normalize(question);
+  const redFlags = uniqueFlags([...detectRedFlags(normalized), ...detectRedFlags(corrected)]);
   // History turns carrying an injection never reach follow-up resolution or the LLM.
   const history = screenHistory(options.history ?? []).map((t) => ({
     ...t,
-    question: correctQuestion(index, ctx.ranker, normalize(t.question).plain || t.question),
+    question: correctQuestion(index, ctx.ranker, t.question),
   }));
   const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;
@@ -71,7 +72,7 @@ export async function answer(ctx: AnswerContext, asked: string, options: AnswerO
   const intent = { ...detectIntent(query), ...detectIntent(question) };
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
 
-  const injection = detectInjection(normalized) || detectInjection(checked);
+  const injection = detectInjection(normalized);
   const passages = injection ? [] : await doRetrieve(query, k);
   const flagPassages = redFlags.length > 0 ? await retrieve(index, redFlagReferralQuery(redFlags), { k: 4 }) : [];
   const retrieveMs = performance.now() - t0;
@@ -84,7 +85,7 @@ export async function answer(ctx: AnswerContext, asked: string, options: AnswerO
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
   else {
-    const judged = judgeQuestion(index, checked, language, passages, ctx.sentences);
+    const judged = judgeQuestion(index, corrected, language, passages, ctx.sentences);
     if (judged.kind === 'refuse') [refusal, subject] = [judged.reason, judged.subject ?? subject];
     else {
       if (judged.kind === 'caveat') caveat = judged.subject;
@@ -106,7 +107,7 @@ export async function answer(ctx: AnswerContext, asked: string, options: AnswerO
     if (caveat !== undefined) builder.frame(caveatText(prompts, language, caveat));
     const llmDone =
       ctx.config.llmBaseUrl && !options.extractiveOnly
-        ? await tryLlm(ctx, plain, language, passages, history, builder)
+        ? await tryLlm(ctx, question, language, passages, history, builder)
         : false;
     if (llmDone) composer = 'llm';
     else {
@@ -322,6 +323,11 @@ function withSubjects(index: LoadedIndex, shown: RankedSentence[]): RankedSenten
       cleanStart: prev.cleanStart,
     };
   });
+}
+
+/** Red flags found in the raw and the corrected question, each once. */
+function uniqueFlags(flags: RedFlag[]): RedFlag[] {
+  return flags.filter((f, i) => flags.findIndex((g) => g.id === f.id) === i);
 }
 
 function round(ms: number): number {

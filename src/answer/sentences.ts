@@ -60,6 +60,13 @@ interface DocSentence {
   end: number;
   text: string;
   listItem: boolean;
+  /** Analysis terms, computed on first use and shared by every chunk that holds the sentence. */
+  terms?: string[];
+}
+
+function termsOf(index: LoadedIndex, s: DocSentence): string[] {
+  s.terms ??= index.analyzer.terms(s.text);
+  return s.terms;
 }
 
 /** A bullet or a list number at the start of a line. */
@@ -95,15 +102,25 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk, memo: Map<string, DocS
     const text = doc.text.slice(a, b).replace(/\s+/g, ' ').trim();
     const listItem = LIST_ITEM.test(text);
     // The document sentence this one starts in (chunk edges may split differently; the nearest start wins).
+    // Binary search: the last document sentence starting at or before a.
+    let lo = 0;
+    let hi = all.length - 1;
     let at = -1;
-    for (let i = 0; i < all.length && (all[i] as DocSentence).start <= a; i++) at = i;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((all[mid] as DocSentence).start <= a) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const own = at >= 0 && (all[at] as DocSentence).start === a && (all[at] as DocSentence).end === b ? all[at] : undefined;
     const prev = at > 0 ? all[at - 1] : undefined;
-    let leadIn = '';
+    let leadIn: DocSentence | undefined;
     if (listItem) {
       for (let i = at - 1; i >= 0 && at - i <= MAX_LEAD_IN_DISTANCE; i--) {
         const cand = all[i] as DocSentence;
         if (!cand.listItem) {
-          leadIn = cand.text;
+          leadIn = cand;
           break;
         }
       }
@@ -116,13 +133,13 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk, memo: Map<string, DocS
       start,
       end,
       quote: doc.original.slice(start, end),
-      terms: index.analyzer.terms(text),
+      terms: own ? termsOf(index, own) : index.analyzer.terms(text),
       context: {
         previous,
         ...(prev && prevOriginal ? { previousSpan: { ...prevOriginal, cleanStart: prev.start } } : {}),
-        leadIn,
+        leadIn: leadIn?.text ?? '',
         listItem,
-        contextTerms: index.analyzer.terms(`${previous} ${leadIn}`),
+        contextTerms: [...(prev ? termsOf(index, prev) : []), ...(leadIn && leadIn !== prev ? termsOf(index, leadIn) : [])],
         headingTerms,
       },
     };
