@@ -58,16 +58,19 @@ export interface RefusalThresholds {
   subjectCoverage: number;
 }
 
-/** Calibrated on the unanswerable questions of eval/gold.jsonl (see docs/decisions.md). */
+/** Calibrated on the tune split of eval/realistic.jsonl (grid over minCoverage, maxUnknownWeight, the anchored limit and subjectCoverage; best accuracy, ties to the earlier value). */
 export const DEFAULT_REFUSAL_THRESHOLDS: RefusalThresholds = {
-  minCoverage: 0.4,
-  maxUnknownWeight: 0.34,
+  minCoverage: 0.3,
+  maxUnknownWeight: 0.45,
   maxUnknownWeightAnchored: 0.8,
   subjectCoverage: 0.6,
 };
 
-/** How many top passages coverage is measured on (3 or 5 make no difference on the tune split of eval/realistic.jsonl). */
-export const EVIDENCE_PASSAGES = 3;
+/**
+ * How many top passages coverage is measured on. 3 and 5 score the same on the tune split of
+ * eval/realistic.jsonl; 5 because the composer draws on the top passages beyond the first three.
+ */
+export const EVIDENCE_PASSAGES = 5;
 
 /** Computes the normalized evidence for a question against its retrieved passages. */
 export function measureEvidence(
@@ -162,8 +165,12 @@ export function judgeQuestion(
   );
   // The lexicon's entities (when the analyzer carries one) plus populations and names the question quotes.
   const find = finder ?? (index.analyzer.lexicon ? lexiconEntityFinder(index.analyzer.lexicon) : undefined);
+  // The table's populations come first: they carry a name in the answer's language for the caveat.
+  const fallback = fallbackEntities(question, language);
+  const hasPopulation = fallback.some((e) => e.type === 'population');
   const entities: NamedEntity[] = [];
-  for (const e of [...(find ? find(question) : []), ...fallbackEntities(question, language)]) {
+  for (const e of [...fallback, ...(find ? find(question) : [])]) {
+    if (hasPopulation && e.type === 'population' && !fallback.includes(e)) continue;
     if (!entities.some((x) => x.surface.toLowerCase() === e.surface.toLowerCase())) entities.push(e);
   }
   // A word the corpus names only in an exclusion list ("spondylitis", "zwangerschap") is not covered,
