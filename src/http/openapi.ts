@@ -13,7 +13,26 @@ import { ErrorBodySchema } from './errors.js';
 /** GET /healthz body: `loading` (503) until the index is loaded, then `ok` (200); `error` (503) if loading failed. */
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'loading', 'error']),
-  index: z.object({ chunks: z.number().int(), builtAt: z.string(), embedder: z.string() }).optional(),
+  index: z
+    .object({
+      chunks: z.number().int(),
+      builtAt: z.string(),
+      embedder: z.string(),
+      /** Build folder being served. */
+      build: z.string().optional(),
+      documents: z.number().int().optional(),
+      /** Corpus files that could not be read, each with a one-line reason. */
+      skipped: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
+    })
+    .optional(),
+  /** Live reload: a rebuild in progress, the last failed one (the old build kept serving), the last done. */
+  reload: z
+    .object({
+      building: z.object({ trigger: z.string(), since: z.string() }).optional(),
+      lastError: z.object({ at: z.string(), code: z.string(), message: z.string() }).optional(),
+      lastReload: z.object({ at: z.string(), trigger: z.string(), swapped: z.boolean(), build: z.string() }).optional(),
+    })
+    .optional(),
   error: ErrorBodySchema.shape.error.optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
