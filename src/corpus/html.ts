@@ -115,7 +115,9 @@ export function extractHtml(source: string): HtmlExtract {
   const date =
     meta('property', 'article:published_time') ?? meta('name', 'date') ?? meta('name', 'dcterms.date') ??
     (timeEl ? getAttr(timeEl, 'datetime') : undefined);
-  const publisher = meta('property', 'og:site_name') ?? meta('name', 'publisher') ?? meta('name', 'author');
+  // Sites put their name after the page title ("Rugpijn bij kinderen - UZ Noordkust").
+  const siteSuffix = docTitle && docTitle !== title ? /\s[-|–—·]\s([^-|–—·]{2,60})$/u.exec(docTitle)?.[1]?.trim() : undefined;
+  const publisher = meta('property', 'og:site_name') ?? meta('name', 'publisher') ?? meta('name', 'author') ?? siteSuffix;
   return {
     text,
     headings,

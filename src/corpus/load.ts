@@ -214,7 +214,7 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
   const ids = assignFileIds(paths.filter((p) => formatOf(p) !== undefined));
   const docs: RawDoc[] = [];
   const skipped: SkippedFile[] = [];
-  const hintsByFile = new Map<string, { hints: Record<string, string>; fileDate?: string }>();
+  const hintsByFile = new Map<string, { hints: Record<string, string> }>();
   for (const rel of paths) {
     const bytes = await fs.readFile(path.join(corpusDir, rel));
     const hash = sha256(bytes);
@@ -230,9 +230,9 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
     }
     try {
       const ex = await extractDocument(rel, bytes);
-      const { date: fileDate, ...hints } = ex.hints;
-      // A PDF's Info date is when the file was made, weaker than a date the text states.
-      hintsByFile.set(id, ex.format === 'pdf' ? { hints, ...(fileDate ? { fileDate } : {}) } : { hints: ex.hints });
+      // A PDF's Info date is when the file was made (or converted), not when the text was published: unused.
+      const { date: _fileDate, ...hints } = ex.hints;
+      hintsByFile.set(id, { hints: ex.format === 'pdf' ? hints : ex.hints });
       docs.push({
         file: id,
         path: rel,
@@ -266,7 +266,6 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
         text: doc.original,
         ...(firstHeading ? { firstHeading: doc.original.slice(firstHeading.start, firstHeading.end) } : {}),
         hints: hint?.hints ?? {},
-        ...(hint?.fileDate ? { fileDate: hint.fileDate } : {}),
       },
       explicit,
       patterns,
