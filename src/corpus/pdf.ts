@@ -35,7 +35,7 @@ interface Line {
  * PDF → text with page offsets, through Mozilla's pdfjs-dist (legacy build, the one for Node; no worker
  * file, no eval, no system fonts — nothing outside the file is read). Text items are grouped into lines by
  * baseline; a vertical gap larger than 1.6 × the usual line spacing starts a new paragraph; a short line set
- * clearly larger than the body text (≥ 1.2 × the median size) is a heading. Pages are separated by a
+ * clearly larger than the body text (≥ 1.2 × the size most characters are set in) is a heading. Pages are separated by a
  * paragraph break and their start offsets recorded so a citation can name its page.
  * Throws {@link UnreadablePdfError} for an encrypted PDF or one with no text at all (scanned).
  */
@@ -66,9 +66,15 @@ export async function extractPdf(bytes: Uint8Array): Promise<PdfExtract> {
       pages.push(toLines(content.items.filter((i): i is Item & typeof i => 'str' in i) as unknown as Item[]));
       page.cleanup();
     }
-    const sizes = pages.flat().flatMap((l) => (l.text.trim() ? [l.size] : [])).sort((a, b) => a - b);
-    if (sizes.length === 0) throw new UnreadablePdfError('PDF has no text layer (scanned image?); OCR it first');
-    const bodySize = sizes[Math.floor(sizes.length / 2)] ?? 0;
+    // The body size is the one most characters are set in (a median of lines would tip to heading sizes
+    // on short documents).
+    const charsBySize = new Map<number, number>();
+    for (const l of pages.flat()) {
+      const size = Math.round(l.size * 10) / 10;
+      charsBySize.set(size, (charsBySize.get(size) ?? 0) + l.text.trim().length);
+    }
+    if (![...charsBySize.values()].some((n) => n > 0)) throw new UnreadablePdfError('PDF has no text layer (scanned image?); OCR it first');
+    const bodySize = [...charsBySize].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
 
     const out = new TextBuilder();
     const pageStarts: number[] = [];
