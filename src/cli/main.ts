@@ -100,6 +100,10 @@ async function lazyCommand(name: string): Promise<Command | undefined> {
       return (await import('./eval.js')).evalCommand;
     case 'serve':
       return (await import('./serve.js')).serveCommand;
+    case 'sources':
+      return (await import('./sources.js')).sourcesCommand;
+    case 'add':
+      return (await import('./sources.js')).addCommand;
     default:
       return undefined;
   }
