@@ -30,6 +30,8 @@ const commands: Record<string, Command> = {
       onProgress: progress.update,
     });
     progress.stop();
+    // Unreadable files are never skipped silently: one warning line each, on stderr.
+    for (const s of report.skipped) console.error(`warning: ${s.path} not indexed: ${s.reason}`);
     if (process.stdout.isTTY) {
       console.log(
         report.status === 'up-to-date'
