@@ -49,7 +49,7 @@ export const BUILD_FILES = {
   docs: 'docs.bin',
   chunks: 'chunks.json',
   bm25: 'bm25.bin',
-  embedder: 'embedder.json',
+  embedder: 'embedder.bin',
   vectors: 'vectors.hnsw',
 } as const;
 
@@ -131,10 +131,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       files[name] = sha256(data);
     };
     await put(BUILD_FILES.docs, packDocs(stored, sources));
-    await put(BUILD_FILES.chunks, JSON.stringify(chunks));
+    // A chunk's text is its slice of the stored cleaned text; storing it twice only slows the load.
+    await put(BUILD_FILES.chunks, JSON.stringify(chunks.map(({ text: _text, ...rest }) => rest)));
     await put(BUILD_FILES.bm25, bm25.toBinary());
-    if (embedder instanceof CorpusEmbedder)
-      await put(BUILD_FILES.embedder, JSON.stringify(embedder.toJSON()));
+    if (embedder instanceof CorpusEmbedder) await put(BUILD_FILES.embedder, embedder.toBinary());
     await vectorIndex.writeTo(path.join(dir, BUILD_FILES.vectors));
     files[BUILD_FILES.vectors] = sha256(await fs.readFile(path.join(dir, BUILD_FILES.vectors)));
   });
@@ -233,8 +233,10 @@ async function readPrevious(
   try {
     const manifest = await readManifest(indexDir);
     const files = await readVerifiedFiles(indexDir, manifest);
-    const chunks = JSON.parse((files.get(BUILD_FILES.chunks) as Buffer).toString('utf8')) as Chunk[];
     const docs = unpackDocs(files.get(BUILD_FILES.docs) as Buffer, BUILD_FILES.docs).docs;
+    const texts = new Map(docs.map((d) => [d.clean.file, d.clean.text]));
+    const stored = JSON.parse((files.get(BUILD_FILES.chunks) as Buffer).toString('utf8')) as Omit<Chunk, 'text'>[];
+    const chunks = stored.map((c) => ({ ...c, text: (texts.get(c.file) ?? '').slice(c.cleanStart, c.cleanEnd) }));
     return { manifest, chunks, docs };
   } catch {
     // No usable previous build (missing, older format, corrupt): everything is extracted and chunked afresh.

@@ -78,7 +78,7 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   const embedder: TextEmbedder = model
     ? // Imported on demand: the model runtime costs ~0.8 s to load and the default embedder never needs it.
       await import('../index/transformers-embedder.js').then((m) => m.TransformersEmbedder.load(model))
-    : CorpusEmbedder.fromJSON(parseJson(files, BUILD_FILES.embedder), (t) => analyzer.terms(t));
+    : CorpusEmbedder.fromBinary(fileBytes(files, BUILD_FILES.embedder), (t) => analyzer.terms(t));
   if (embedder.dimension !== manifest.embedder.dimension) {
     throw new AppError(
       'index_mismatch',
@@ -131,7 +131,6 @@ const ChunkSchema = z.object({
   file: z.string(),
   section: z.array(z.string()),
   role: z.enum(['body', 'references', 'authors']),
-  text: z.string(),
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
   cleanStart: z.number().int().nonnegative(),
@@ -154,18 +153,20 @@ function parseChunks(json: unknown, manifest: Manifest, docs: Map<string, CleanD
     const issue = parsed.error.issues[0];
     throw corrupt(`${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'bad shape'}`);
   }
-  const chunks = parsed.data;
-  if (chunks.length !== manifest.chunks)
-    throw corrupt(`${chunks.length} chunks, the manifest says ${manifest.chunks}`);
-  const lengths = new Map([...docs.values()].map((d) => [d.file, d.original.length]));
+  const stored = parsed.data;
+  if (stored.length !== manifest.chunks)
+    throw corrupt(`${stored.length} chunks, the manifest says ${manifest.chunks}`);
   const ids = new Set<string>();
-  for (const c of chunks) {
+  const chunks: Chunk[] = [];
+  for (const c of stored) {
     if (ids.has(c.id)) throw corrupt(`duplicate chunk id ${c.id}`);
     ids.add(c.id);
-    const length = lengths.get(c.file);
-    if (length === undefined) throw corrupt(`chunk ${c.id} names unknown file ${c.file}`);
-    if (c.start > c.end || c.end > length || c.cleanStart > c.cleanEnd)
+    const doc = docs.get(c.file);
+    if (doc === undefined) throw corrupt(`chunk ${c.id} names unknown file ${c.file}`);
+    if (c.start > c.end || c.end > doc.original.length || c.cleanStart > c.cleanEnd || c.cleanEnd > doc.text.length)
       throw corrupt(`chunk ${c.id} has offsets out of range`);
+    // The text is not stored twice: it is the chunk's slice of the stored cleaned text.
+    chunks.push({ ...c, text: doc.text.slice(c.cleanStart, c.cleanEnd) });
   }
   return chunks;
 }

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 /**
  * Bump when the on-disk layout of a build changes; older builds are then refused as mismatched (and
  * `ensureIndex` rebuilds them). 2: any format in (paths, skipped files, sources.json hash), stored
- * documents (docs.bin), binary BM25 (bm25.bin).
+ * documents (docs.bin), binary BM25 (bm25.bin) and embedder (embedder.bin).
  */
 export const INDEX_FORMAT_VERSION = 2;
 

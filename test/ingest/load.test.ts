@@ -119,8 +119,8 @@ describe('loadIndex', () => {
           ),
         ),
     ],
-    ['bm25.json that is an empty object', BUILD_FILES.bm25, () => '{}'],
-    ['embedder.json that is an empty object', BUILD_FILES.embedder, () => '{}'],
+    ['bm25.bin that is an empty object', BUILD_FILES.bm25, () => '{}'],
+    ['embedder.bin that is an empty object', BUILD_FILES.embedder, () => '{}'],
     [
       'vectors.hnsw of random bytes',
       BUILD_FILES.vectors,
