@@ -147,28 +147,39 @@ function parseSources(raw: string, file: string): SourceEntry[] {
  * index load: it reads bytes but parses nothing. Throws AppError('config_error') when the folder is missing.
  */
 export async function scanCorpus(corpusDir: string): Promise<CorpusScan> {
-  const files: ScannedFile[] = [];
-  for (const rel of await listFiles(corpusDir)) {
-    files.push({ path: rel, sha256: sha256(await fs.readFile(path.join(corpusDir, rel))) });
-  }
+  const paths = await listFiles(corpusDir);
+  const files: ScannedFile[] = new Array<ScannedFile>(paths.length);
+  // A few reads in flight at once: a library of hundreds of files is hashed on every load.
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < paths.length; i = next++) {
+      const rel = paths[i] as string;
+      files[i] = { path: rel, sha256: sha256(await fs.readFile(path.join(corpusDir, rel))) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, paths.length) }, worker));
   const raw = await readSourcesFile(corpusDir);
   return { files, sourcesSha256: raw === undefined ? '' : sha256(raw) };
 }
 
 /** Relative, '/'-separated paths of the candidate files under `corpusDir`, sorted. */
 export async function listFiles(corpusDir: string): Promise<string[]> {
-  let entries: string[];
+  let entries: import('node:fs').Dirent[];
   try {
-    entries = await fs.readdir(corpusDir, { recursive: true });
+    entries = await fs.readdir(corpusDir, { recursive: true, withFileTypes: true });
   } catch (e) {
     throw new AppError('config_error', `Cannot read corpus folder ${corpusDir}: ${errorMessage(e)}`, { cause: e });
   }
   const out: string[] = [];
   for (const entry of entries) {
-    const rel = entry.split(path.sep).join('/');
+    let isFile = entry.isFile();
+    const full = path.join(entry.parentPath, entry.name);
+    // A symlink counts when it points at a file (a corpus assembled from links to a shared folder).
+    if (entry.isSymbolicLink()) isFile = (await fs.stat(full).catch(() => undefined))?.isFile() ?? false;
+    if (!isFile) continue;
+    const rel = path.relative(corpusDir, full).split(path.sep).join('/');
     if (rel === SOURCES_FILE || rel.split('/').some((part) => part.startsWith('.'))) continue;
-    const stat = await fs.stat(path.join(corpusDir, entry)).catch(() => undefined);
-    if (stat?.isFile()) out.push(rel);
+    out.push(rel);
   }
   return out.sort(compareNames);
 }
