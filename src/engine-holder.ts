@@ -66,7 +66,9 @@ export class EngineHolder {
   constructor(config: Config, logger?: Logger, options: EngineHolderOptions = {}) {
     this.#config = config;
     this.#logger = logger;
-    this.#build = options.build ?? ((c) => buildIndex({ corpusDir: c.corpusDir, indexDir: c.indexDir, embedModel: c.embedModel }));
+    this.#build =
+      options.build ??
+      ((c) => buildIndex({ corpusDir: c.corpusDir, indexDir: c.indexDir, embedModel: c.embedModel }));
     this.#load = options.load ?? createEngine;
     this.#debounceMs = options.debounceMs ?? 1000;
   }
@@ -80,7 +82,8 @@ export class EngineHolder {
 
   /** The engine being served, or AppError('not_ready') before the first load. */
   get(): Engine {
-    if (!this.#engine) throw new AppError('not_ready', 'The index is still loading; try again in a few seconds.');
+    if (!this.#engine)
+      throw new AppError('not_ready', 'The index is still loading; try again in a few seconds.');
     return this.#engine;
   }
 
@@ -122,22 +125,42 @@ export class EngineHolder {
       const report = await this.#build(this.#config);
       const servingBuild = this.#engine?.index.manifest.build;
       if (report.status === 'up-to-date' && servingBuild === report.build) {
-        this.#status.lastReload = { at: new Date().toISOString(), trigger, swapped: false, build: report.build };
+        this.#status.lastReload = {
+          at: new Date().toISOString(),
+          trigger,
+          swapped: false,
+          build: report.build,
+        };
         delete this.#status.lastError;
         return { outcome: 'unchanged', build: report.build };
       }
       const engine = await this.#load(this.#config, this.#logger);
       await verify(engine);
       this.#swap(engine);
-      this.#status.lastReload = { at: new Date().toISOString(), trigger, swapped: true, build: engine.index.manifest.build };
+      this.#status.lastReload = {
+        at: new Date().toISOString(),
+        trigger,
+        swapped: true,
+        build: engine.index.manifest.build,
+      };
       delete this.#status.lastError;
-      this.#logger?.info({ build: engine.index.manifest.build, chunks: engine.index.manifest.chunks }, 'index reloaded');
+      this.#logger?.info(
+        { build: engine.index.manifest.build, chunks: engine.index.manifest.chunks },
+        'index reloaded',
+      );
       return { outcome: 'swapped', build: engine.index.manifest.build };
     } catch (err) {
-      const error = { code: isAppError(err) ? err.code : 'internal', message: err instanceof Error ? err.message : String(err) };
+      const error = {
+        code: isAppError(err) ? err.code : 'internal',
+        message: err instanceof Error ? err.message : String(err),
+      };
       this.#status.lastError = { at: new Date().toISOString(), ...error };
       this.#logger?.error({ err }, 'index rebuild failed; still serving the previous build');
-      return { outcome: 'failed', error, ...(this.#engine ? { build: this.#engine.index.manifest.build } : {}) };
+      return {
+        outcome: 'failed',
+        error,
+        ...(this.#engine ? { build: this.#engine.index.manifest.build } : {}),
+      };
     } finally {
       delete this.#status.building;
     }
@@ -162,15 +185,25 @@ export class EngineHolder {
   watchCorpus(): () => void {
     if (this.#watcher) return () => this.stop();
     try {
-      this.#watcher = watch(this.#config.corpusDir, { recursive: true, persistent: false }, (_event, name) => {
-        if (name && String(name).split(/[\\/]/u).some((part) => part.startsWith('.'))) return; // editor temp files
-        if (this.#timer) clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => {
-          this.#timer = undefined;
-          void this.reload(`corpus changed (${String(name ?? '?')})`);
-        }, this.#debounceMs);
-        this.#timer.unref();
-      });
+      this.#watcher = watch(
+        this.#config.corpusDir,
+        { recursive: true, persistent: false },
+        (_event, name) => {
+          if (
+            name &&
+            String(name)
+              .split(/[\\/]/u)
+              .some((part) => part.startsWith('.'))
+          )
+            return; // editor temp files
+          if (this.#timer) clearTimeout(this.#timer);
+          this.#timer = setTimeout(() => {
+            this.#timer = undefined;
+            void this.reload(`corpus changed (${String(name ?? '?')})`);
+          }, this.#debounceMs);
+          this.#timer.unref();
+        },
+      );
       this.#watcher.on('error', (err) => this.#logger?.warn({ err }, 'corpus watcher stopped'));
     } catch (err) {
       this.#logger?.warn({ err }, 'cannot watch the corpus folder; use POST /api/admin/reload');
@@ -191,7 +224,11 @@ export class EngineHolder {
 async function verify(engine: Engine): Promise<void> {
   const first = engine.index.chunks[0];
   if (!first) throw new AppError('index_corrupt', 'The new index has no passages.');
-  const words = first.text.split(/\s+/u).filter((w) => /\p{L}{4,}/u.test(w)).slice(0, 6).join(' ');
+  const words = first.text
+    .split(/\s+/u)
+    .filter((w) => /\p{L}{4,}/u.test(w))
+    .slice(0, 6)
+    .join(' ');
   if (words && (await search(engine, { query: words, k: 1 })).results.length === 0)
     throw new AppError('index_corrupt', 'The new index does not find its own first passage.');
 }

@@ -16,14 +16,19 @@ const logger = createLogger('silent');
 let root: string;
 let config: Config;
 
-const DOC_A = 'Blijf bewegen bij rugpijn\n\nMensen met lage rugpijn blijven best in beweging. Bedrust vertraagt het herstel van de rug.\n';
-const DOC_B = 'Zwemmen en rugpijn\n\nZwemmen is een rustige sport voor wie lage rugpijn heeft. Schoolslag belast de onderrug iets meer dan rugslag.\n';
+const DOC_A =
+  'Blijf bewegen bij rugpijn\n\nMensen met lage rugpijn blijven best in beweging. Bedrust vertraagt het herstel van de rug.\n';
+const DOC_B =
+  'Zwemmen en rugpijn\n\nZwemmen is een rustige sport voor wie lage rugpijn heeft. Schoolslag belast de onderrug iets meer dan rugslag.\n';
 
 beforeAll(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'rugwijs-holder-'));
   await fs.mkdir(path.join(root, 'corpus'));
   await fs.writeFile(path.join(root, 'corpus', 'a.txt'), DOC_A);
-  config = loadConfig({}, { corpusDir: path.join(root, 'corpus'), indexDir: path.join(root, 'index'), logLevel: 'silent' });
+  config = loadConfig(
+    {},
+    { corpusDir: path.join(root, 'corpus'), indexDir: path.join(root, 'index'), logLevel: 'silent' },
+  );
 });
 
 afterAll(async () => {
@@ -62,7 +67,10 @@ describe('EngineHolder', () => {
     expect(result.outcome).toBe('swapped');
     expect(holder.get()).not.toBe(first);
     expect(holder.get().index.manifest.build).toBe(result.build);
-    expect(holder.status()).toMatchObject({ serving: { documents: 2, build: result.build }, lastReload: { swapped: true } });
+    expect(holder.status()).toMatchObject({
+      serving: { documents: 2, build: result.build },
+      lastReload: { swapped: true },
+    });
     expect(holder.status().building).toBeUndefined();
     const fresh = await ask(holder.get(), { question: 'Helpt zwemmen bij lage rugpijn?' });
     expect(fresh.citations.map((c) => c.file)).toContain('b.txt');
@@ -71,13 +79,23 @@ describe('EngineHolder', () => {
   it('keeps the old build when a rebuild fails, reports it, and clears the report after a good one', async () => {
     let fail = true;
     const holder = new EngineHolder(config, logger, {
-      build: (c) => (fail ? Promise.reject(new AppError('config_error', 'kapotte sources.json')) : buildIndex({ corpusDir: c.corpusDir, indexDir: c.indexDir })),
+      build: (c) =>
+        fail
+          ? Promise.reject(new AppError('config_error', 'kapotte sources.json'))
+          : buildIndex({ corpusDir: c.corpusDir, indexDir: c.indexDir }),
     });
     const first = await holder.start();
     const failed = await holder.reload('test');
-    expect(failed).toMatchObject({ outcome: 'failed', error: { code: 'config_error' }, build: first.index.manifest.build });
+    expect(failed).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'config_error' },
+      build: first.index.manifest.build,
+    });
     expect(holder.get()).toBe(first);
-    expect(holder.status().lastError).toMatchObject({ code: 'config_error', message: 'kapotte sources.json' });
+    expect(holder.status().lastError).toMatchObject({
+      code: 'config_error',
+      message: 'kapotte sources.json',
+    });
     fail = false;
     expect((await holder.reload('test')).outcome).toBe('unchanged');
     expect(holder.status().lastError).toBeUndefined();
@@ -114,7 +132,8 @@ describe('EngineHolder', () => {
     try {
       await fs.writeFile(path.join(config.corpusDir, 'c.txt'), `${DOC_B}\nRugslag ontlast de rug.\n`);
       const deadline = Date.now() + 30_000;
-      while (holder.get().index.manifest.build === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (holder.get().index.manifest.build === before && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(holder.get().index.manifest.build).not.toBe(before);
       expect(holder.status().lastReload?.trigger).toMatch(/corpus changed/);
     } finally {
@@ -139,7 +158,9 @@ describe('POST /api/admin/reload and /healthz', () => {
     try {
       const res = await fetch(`${url}/api/admin/reload`, { method: 'POST' });
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { error: { code: string; message: string } }).error.message).toMatch(/RUGWIJS_ADMIN_TOKEN/);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error.message).toMatch(
+        /RUGWIJS_ADMIN_TOKEN/,
+      );
     } finally {
       server.close();
     }
@@ -148,16 +169,32 @@ describe('POST /api/admin/reload and /healthz', () => {
   it('reloads with the admin token and reports the served build on /healthz', async () => {
     const { url, server } = await serve({ ...config, adminToken: 'geheim-token' });
     try {
-      expect((await fetch(`${url}/api/admin/reload`, { method: 'POST', headers: { authorization: 'Bearer fout' } })).status).toBe(401);
+      expect(
+        (
+          await fetch(`${url}/api/admin/reload`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer fout' },
+          })
+        ).status,
+      ).toBe(401);
       await fs.writeFile(path.join(config.corpusDir, 'd.txt'), `${DOC_A}\nWandelen helpt ook.\n`);
-      const res = await fetch(`${url}/api/admin/reload?wait=true`, { method: 'POST', headers: { authorization: 'Bearer geheim-token' } });
+      const res = await fetch(`${url}/api/admin/reload?wait=true`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer geheim-token' },
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { outcome: string; build: string };
       expect(body.outcome).toBe('swapped');
-      const health = (await (await fetch(`${url}/healthz`)).json()) as { index: { build: string; documents: number }; reload: { lastReload: { build: string } } };
+      const health = (await (await fetch(`${url}/healthz`)).json()) as {
+        index: { build: string; documents: number };
+        reload: { lastReload: { build: string } };
+      };
       expect(health.index.build).toBe(body.build);
       expect(health.reload.lastReload.build).toBe(body.build);
-      const accepted = await fetch(`${url}/api/admin/reload`, { method: 'POST', headers: { authorization: 'Bearer geheim-token' } });
+      const accepted = await fetch(`${url}/api/admin/reload`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer geheim-token' },
+      });
       expect(accepted.status).toBe(202);
     } finally {
       server.close();

@@ -2,7 +2,13 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { extractDocument, formatOf, SUPPORTED_EXTENSIONS, UnreadableError } from '../corpus/extract.js';
-import { loadCorpus, loadSources, SOURCES_FILE, SourceEntrySchema, type SourceEntry } from '../corpus/load.js';
+import {
+  loadCorpus,
+  loadSources,
+  SOURCES_FILE,
+  SourceEntrySchema,
+  type SourceEntry,
+} from '../corpus/load.js';
 import { deriveMetadata, loadMetadataPatterns } from '../corpus/metadata.js';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../ingest/atomic-write.js';
@@ -17,18 +23,29 @@ const FIELDS = ['kind', 'authority', 'date', 'publisher', 'title'] as const;
  * sources.json entries without a file are listed below the table, one warning line each.
  */
 export const sourcesCommand: Command = async (args, config) => {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false } },
+    strict: true,
+  });
   const { sources, docs, skipped, orphanEntries } = await loadCorpus(config.corpusDir);
   if (values.json) {
     const paths = new Map(docs.map((d) => [d.file, { path: d.path, format: d.format }]));
-    console.log(JSON.stringify({ sources: sources.map((s) => ({ ...s, ...paths.get(s.file) })), skipped, orphanEntries }, null, 2));
+    console.log(
+      JSON.stringify(
+        { sources: sources.map((s) => ({ ...s, ...paths.get(s.file) })), skipped, orphanEntries },
+        null,
+        2,
+      ),
+    );
     return;
   }
   const rows = sources.map((s) => [s.file, ...FIELDS.map((f) => cell(s, f))]);
   printTable(['file', ...FIELDS], rows);
   console.log(`\n${sources.length} documents; * = derived from the document (no ${SOURCES_FILE} field).`);
   for (const s of skipped) console.log(`warning: ${s.path} not indexed: ${s.reason}`);
-  for (const f of orphanEntries) console.log(`warning: ${SOURCES_FILE} names ${f}, which is not in the corpus folder`);
+  for (const f of orphanEntries)
+    console.log(`warning: ${SOURCES_FILE} names ${f}, which is not in the corpus folder`);
 };
 
 /**
@@ -53,18 +70,30 @@ export const addCommand: Command = async (args, config) => {
     strict: true,
   });
   const [source, ...extra] = positionals;
-  if (!source || extra.length > 0) throw new AppError('bad_request', 'usage: rugwijs add FILE [--title T] [--kind K] [--publisher P] [--date D]');
+  if (!source || extra.length > 0)
+    throw new AppError(
+      'bad_request',
+      'usage: rugwijs add FILE [--title T] [--kind K] [--publisher P] [--date D]',
+    );
   const name = path.basename(source);
-  if (!formatOf(name)) throw new AppError('bad_request', `${name}: unsupported format (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`);
+  if (!formatOf(name))
+    throw new AppError(
+      'bad_request',
+      `${name}: unsupported format (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`,
+    );
   const fields = Object.fromEntries(
-    Object.entries({ ...values, authority: values.authority === undefined ? undefined : Number(values.authority) }).filter(
-      ([k, v]) => k !== 'force' && v !== undefined,
-    ),
+    Object.entries({
+      ...values,
+      authority: values.authority === undefined ? undefined : Number(values.authority),
+    }).filter(([k, v]) => k !== 'force' && v !== undefined),
   );
   const parsed = SourceEntrySchema.safeParse({ file: name, ...fields });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('validation_error', `--${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'} (kinds: guideline, evidence-summary, practice-article, news, unknown)`);
+    throw new AppError(
+      'validation_error',
+      `--${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'} (kinds: guideline, evidence-summary, practice-article, news, unknown)`,
+    );
   }
   let bytes: Buffer;
   try {
@@ -76,12 +105,17 @@ export const addCommand: Command = async (args, config) => {
   try {
     extracted = await extractDocument(name, bytes);
   } catch (e) {
-    if (e instanceof UnreadableError) throw new AppError('bad_request', `${name} cannot be added: ${e.message}`);
+    if (e instanceof UnreadableError)
+      throw new AppError('bad_request', `${name} cannot be added: ${e.message}`);
     throw e;
   }
   const target = path.join(config.corpusDir, name);
-  const exists = await fs.access(target).then(() => true, () => false);
-  if (exists && !values.force) throw new AppError('bad_request', `${target} already exists; use --force to replace it.`);
+  const exists = await fs.access(target).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !values.force)
+    throw new AppError('bad_request', `${target} already exists; use --force to replace it.`);
 
   // Validate sources.json before copying, so a broken file stops the command with nothing changed.
   const entries = await loadSources(config.corpusDir);
@@ -97,13 +131,22 @@ export const addCommand: Command = async (args, config) => {
   const { file: _f, ...explicit } = entry;
   const heading = extracted.headings?.[0];
   const meta = deriveMetadata(
-    { file: name, text: extracted.text, hints: extracted.format === 'pdf' ? { ...extracted.hints, date: undefined } : extracted.hints, ...(heading ? { firstHeading: extracted.text.slice(heading.start, heading.end) } : {}) },
+    {
+      file: name,
+      text: extracted.text,
+      hints: extracted.format === 'pdf' ? { ...extracted.hints, date: undefined } : extracted.hints,
+      ...(heading ? { firstHeading: extracted.text.slice(heading.start, heading.end) } : {}),
+    },
     explicit,
     loadMetadataPatterns(),
   );
-  console.log(`Added ${target} (${extracted.format}, ${extracted.text.length} characters${extracted.pages ? `, ${extracted.pages.length} pages` : ''}).`);
+  console.log(
+    `Added ${target} (${extracted.format}, ${extracted.text.length} characters${extracted.pages ? `, ${extracted.pages.length} pages` : ''}).`,
+  );
   for (const f of FIELDS) console.log(`  ${f.padEnd(9)} ${cell(meta, f)}`);
-  console.log('* = derived from the document. A running server reloads by itself; otherwise run "npm run ingest".');
+  console.log(
+    '* = derived from the document. A running server reloads by itself; otherwise run "npm run ingest".',
+  );
 };
 
 function cell(s: SourceMeta, field: (typeof FIELDS)[number]): string {
@@ -114,8 +157,15 @@ function cell(s: SourceMeta, field: (typeof FIELDS)[number]): string {
 
 function printTable(header: readonly string[], rows: string[][]): void {
   const max = [40, 18, 9, 12, 30, 60];
-  const clip = (s: string, i: number) => (s.length > (max[i] ?? 40) ? `${s.slice(0, (max[i] ?? 40) - 1)}…` : s);
+  const clip = (s: string, i: number) =>
+    s.length > (max[i] ?? 40) ? `${s.slice(0, (max[i] ?? 40) - 1)}…` : s;
   const all = [header.map((h, i) => clip(h, i)), ...rows.map((r) => r.map(clip))];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  for (const r of all) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  for (const r of all)
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
 }

@@ -62,7 +62,11 @@ export async function extractDocument(fileName: string, bytes: Uint8Array): Prom
         text: pdf.text,
         headings: pdf.headings,
         pages: pdf.pages,
-        hints: { ...(pdf.title ? { title: pdf.title } : {}), ...(pdf.author ? { publisher: pdf.author } : {}), ...(pdf.date ? { date: pdf.date } : {}) },
+        hints: {
+          ...(pdf.title ? { title: pdf.title } : {}),
+          ...(pdf.author ? { publisher: pdf.author } : {}),
+          ...(pdf.date ? { date: pdf.date } : {}),
+        },
       };
     } catch (e) {
       if (e instanceof UnreadablePdfError) throw new UnreadableError(e.message);
@@ -83,7 +87,12 @@ export async function extractDocument(fileName: string, bytes: Uint8Array): Prom
       };
     } else {
       const html = extractHtml(source);
-      result = { format, text: html.text, headings: html.headings, hints: pick({ title: html.title, publisher: html.publisher, date: html.date }) };
+      result = {
+        format,
+        text: html.text,
+        headings: html.headings,
+        hints: pick({ title: html.title, publisher: html.publisher, date: html.date }),
+      };
     }
   }
   if (!/[\p{L}\p{N}]/u.test(result.text)) throw new UnreadableError('no text found in the document');
@@ -101,5 +110,7 @@ function decodeUtf8(bytes: Uint8Array): string {
 }
 
 function pick(o: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''));
+  return Object.fromEntries(
+    Object.entries(o).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''),
+  );
 }

@@ -18,18 +18,68 @@ export interface HtmlExtract {
 
 /** Elements whose content is never document text (code, styling, page chrome, forms, embedded media). */
 const DROPPED = new Set([
-  'script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'embed', 'video',
-  'audio', 'nav', 'header', 'footer', 'aside', 'form', 'button', 'select', 'input', 'textarea', 'dialog',
-  'menu', 'head',
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'canvas',
+  'iframe',
+  'object',
+  'embed',
+  'video',
+  'audio',
+  'nav',
+  'header',
+  'footer',
+  'aside',
+  'form',
+  'button',
+  'select',
+  'input',
+  'textarea',
+  'dialog',
+  'menu',
+  'head',
 ]);
 /** ARIA landmark roles of page chrome. */
-const DROPPED_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'menu', 'menubar', 'dialog', 'alert']);
+const DROPPED_ROLES = new Set([
+  'navigation',
+  'banner',
+  'contentinfo',
+  'complementary',
+  'search',
+  'menu',
+  'menubar',
+  'dialog',
+  'alert',
+]);
 /** class/id words of boilerplate blocks that sites put in plain divs. */
-const BOILERPLATE_RE = /(?:^|[\s_-])(?:cookie|cookies|consent|breadcrumbs?|skip-?link|share|social|newsletter|menu|navbar|sidebar|site-?header|site-?footer)(?:$|[\s_-])/iu;
+const BOILERPLATE_RE =
+  /(?:^|[\s_-])(?:cookie|cookies|consent|breadcrumbs?|skip-?link|share|social|newsletter|menu|navbar|sidebar|site-?header|site-?footer)(?:$|[\s_-])/iu;
 /** Block-level elements: each starts a new paragraph. */
 const BLOCKS = new Set([
-  'p', 'div', 'section', 'article', 'main', 'blockquote', 'pre', 'figure', 'figcaption', 'table', 'tr',
-  'dl', 'dt', 'dd', 'address', 'details', 'summary', 'body', 'caption', 'fieldset', 'center',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'blockquote',
+  'pre',
+  'figure',
+  'figcaption',
+  'table',
+  'tr',
+  'dl',
+  'dt',
+  'dd',
+  'address',
+  'details',
+  'summary',
+  'body',
+  'caption',
+  'fieldset',
+  'center',
 ]);
 const LISTS = new Set(['ul', 'ol']);
 
@@ -113,11 +163,15 @@ export function extractHtml(source: string): HtmlExtract {
   const title = (h1 ? text.slice(h1.start, h1.end) : undefined) ?? meta('property', 'og:title') ?? docTitle;
   const timeEl = findFirst(root, (e) => e.tagName === 'time' && getAttr(e, 'datetime') !== undefined);
   const date =
-    meta('property', 'article:published_time') ?? meta('name', 'date') ?? meta('name', 'dcterms.date') ??
+    meta('property', 'article:published_time') ??
+    meta('name', 'date') ??
+    meta('name', 'dcterms.date') ??
     (timeEl ? getAttr(timeEl, 'datetime') : undefined);
   // Sites put their name after the page title ("Rugpijn bij kinderen - UZ Noordkust").
-  const siteSuffix = docTitle && docTitle !== title ? /\s[-|–—·]\s([^-|–—·]{2,60})$/u.exec(docTitle)?.[1]?.trim() : undefined;
-  const publisher = meta('property', 'og:site_name') ?? meta('name', 'publisher') ?? meta('name', 'author') ?? siteSuffix;
+  const siteSuffix =
+    docTitle && docTitle !== title ? /\s[-|–—·]\s([^-|–—·]{2,60})$/u.exec(docTitle)?.[1]?.trim() : undefined;
+  const publisher =
+    meta('property', 'og:site_name') ?? meta('name', 'publisher') ?? meta('name', 'author') ?? siteSuffix;
   return {
     text,
     headings,

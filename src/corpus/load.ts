@@ -4,7 +4,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { SourceMeta } from '../types.js';
-import { extractDocument, formatOf, SUPPORTED_EXTENSIONS, UnreadableError, type DocFormat } from './extract.js';
+import {
+  extractDocument,
+  formatOf,
+  SUPPORTED_EXTENSIONS,
+  UnreadableError,
+  type DocFormat,
+} from './extract.js';
 import { deriveMetadata, loadMetadataPatterns, type MetadataPatterns } from './metadata.js';
 import type { HeadingSpan } from './text-builder.js';
 
@@ -17,7 +23,10 @@ const IsoDateSchema = z
   .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'date must be YYYY, YYYY-MM or YYYY-MM-DD')
   .refine(isRealDate, 'date is not a real calendar date');
 
-const SUPPORTED_RE = new RegExp(`(${SUPPORTED_EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})$`, 'iu');
+const SUPPORTED_RE = new RegExp(
+  `(${SUPPORTED_EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})$`,
+  'iu',
+);
 
 /**
  * One `sources.json` entry. Only `file` is required: every other field overrides what is derived from
@@ -29,7 +38,10 @@ export const SourceEntrySchema = z
     file: z
       .string()
       .min(1)
-      .refine((f) => !f.startsWith('/') && !f.includes('\\') && !f.split('/').includes('..'), 'file must be a path inside the corpus folder')
+      .refine(
+        (f) => !f.startsWith('/') && !f.includes('\\') && !f.split('/').includes('..'),
+        'file must be a path inside the corpus folder',
+      )
       .refine((f) => SUPPORTED_RE.test(f), `file must end in ${SUPPORTED_EXTENSIONS.join(', ')}`),
     title: z.string().trim().min(1).optional(),
     kind: z.enum(['guideline', 'evidence-summary', 'practice-article', 'news', 'unknown']).optional(),
@@ -115,7 +127,9 @@ async function readSourcesFile(corpusDir: string): Promise<string | undefined> {
     return await fs.readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new AppError('config_error', `Cannot read corpus metadata ${file}: ${errorMessage(e)}`, { cause: e });
+    throw new AppError('config_error', `Cannot read corpus metadata ${file}: ${errorMessage(e)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -124,7 +138,9 @@ function parseSources(raw: string, file: string): SourceEntry[] {
   try {
     json = JSON.parse(raw);
   } catch (e) {
-    throw new AppError('config_error', `Corpus metadata ${file} is not valid JSON: ${errorMessage(e)}`, { cause: e });
+    throw new AppError('config_error', `Corpus metadata ${file} is not valid JSON: ${errorMessage(e)}`, {
+      cause: e,
+    });
   }
   const parsed = SourcesFileSchema.safeParse(json);
   if (!parsed.success) {
@@ -168,7 +184,9 @@ export async function listFiles(corpusDir: string): Promise<string[]> {
   try {
     entries = await fs.readdir(corpusDir, { recursive: true, withFileTypes: true });
   } catch (e) {
-    throw new AppError('config_error', `Cannot read corpus folder ${corpusDir}: ${errorMessage(e)}`, { cause: e });
+    throw new AppError('config_error', `Cannot read corpus folder ${corpusDir}: ${errorMessage(e)}`, {
+      cause: e,
+    });
   }
   const out: string[] = [];
   for (const entry of entries) {
@@ -192,7 +210,10 @@ export function assignFileIds(paths: readonly string[]): Map<string, string> {
   const ids = new Map<string, string>();
   const stems = new Set<string>();
   for (const p of paths) {
-    let id = p.replace(/\//gu, '__').replace(/[^A-Za-z0-9_.-]/gu, '_').replace(/\.\.+/gu, '.');
+    let id = p
+      .replace(/\//gu, '__')
+      .replace(/[^A-Za-z0-9_.-]/gu, '_')
+      .replace(/\.\.+/gu, '.');
     const ext = /\.[^.]*$/u.exec(id)?.[0] ?? '';
     let stem = id.slice(0, id.length - ext.length);
     if (stems.has(stem)) stem = `${stem}-${ext.slice(1).toLowerCase()}`;
@@ -220,7 +241,8 @@ export interface LoadCorpusOptions {
 export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
   const paths = await listFiles(corpusDir);
   const rawSources = await readSourcesFile(corpusDir);
-  const entries = rawSources === undefined ? [] : parseSources(rawSources, path.join(corpusDir, SOURCES_FILE));
+  const entries =
+    rawSources === undefined ? [] : parseSources(rawSources, path.join(corpusDir, SOURCES_FILE));
   const patterns = options.patterns ?? loadMetadataPatterns();
   const ids = assignFileIds(paths.filter((p) => formatOf(p) !== undefined));
   const docs: RawDoc[] = [];
@@ -231,7 +253,11 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
     const hash = sha256(bytes);
     const id = ids.get(rel);
     if (!id) {
-      skipped.push({ path: rel, sha256: hash, reason: `unsupported format (supported: ${SUPPORTED_EXTENSIONS.join(', ')})` });
+      skipped.push({
+        path: rel,
+        sha256: hash,
+        reason: `unsupported format (supported: ${SUPPORTED_EXTENSIONS.join(', ')})`,
+      });
       continue;
     }
     const reused = options.reuse?.(rel, hash);
@@ -259,8 +285,14 @@ export async function loadCorpus(corpusDir: string, options: LoadCorpusOptions =
     }
   }
   if (docs.length === 0) {
-    const why = skipped.length > 0 ? ` (${skipped.length} unreadable: ${skipped.map((s) => `${s.path}: ${s.reason}`).join('; ')})` : '';
-    throw new AppError('config_error', `Corpus folder ${corpusDir} contains no readable documents (${SUPPORTED_EXTENSIONS.join(', ')})${why}.`);
+    const why =
+      skipped.length > 0
+        ? ` (${skipped.length} unreadable: ${skipped.map((s) => `${s.path}: ${s.reason}`).join('; ')})`
+        : '';
+    throw new AppError(
+      'config_error',
+      `Corpus folder ${corpusDir} contains no readable documents (${SUPPORTED_EXTENSIONS.join(', ')})${why}.`,
+    );
   }
   const byKey = new Map<string, SourceEntry>();
   for (const e of entries) byKey.set(e.file, e);

@@ -62,7 +62,13 @@ export function extractMarkdown(source: string): MarkdownExtract {
       continue;
     }
     const next = lines[i + 1] ?? '';
-    if (line.trim() !== '' && para.length === 0 && list.length === 0 && SETEXT_UNDERLINE.exec(next) && !/^\s*[-*+]\s/u.test(line)) {
+    if (
+      line.trim() !== '' &&
+      para.length === 0 &&
+      list.length === 0 &&
+      SETEXT_UNDERLINE.exec(next) &&
+      !/^\s*[-*+]\s/u.test(line)
+    ) {
       out.heading(inline(line), next.trim().startsWith('=') ? 1 : 2);
       i++;
       continue;

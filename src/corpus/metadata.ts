@@ -41,7 +41,12 @@ const PatternsSchema = z.strictObject({
     }),
   ),
   publishers: z.array(
-    z.strictObject({ pattern: z.string().min(1), publisher: z.string().min(1), label: z.string().min(1), why: z.string().min(10) }),
+    z.strictObject({
+      pattern: z.string().min(1),
+      publisher: z.string().min(1),
+      label: z.string().min(1),
+      why: z.string().min(10),
+    }),
   ),
 });
 export type MetadataPatterns = z.infer<typeof PatternsSchema>;
@@ -52,7 +57,9 @@ interface CompiledPatterns {
 }
 
 /** Reads and validates a patterns file (default: the one beside this module); bad regexes throw. */
-export function loadMetadataPatterns(file = new URL('./metadata-patterns.json', import.meta.url)): MetadataPatterns {
+export function loadMetadataPatterns(
+  file = new URL('./metadata-patterns.json', import.meta.url),
+): MetadataPatterns {
   const data = PatternsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   compile(data); // fail at load on an invalid regex
   return data;
@@ -62,7 +69,11 @@ function compile(p: MetadataPatterns): CompiledPatterns {
   return {
     kinds: p.kinds.map((k) => ({ kind: k.kind, in: k.in, re: new RegExp(k.pattern, 'imu') })),
     // Publisher patterns are case-sensitive where they capture a proper name (hospital names).
-    publishers: p.publishers.map((x) => ({ re: new RegExp(x.pattern, x.pattern.includes('(') ? 'u' : 'iu'), publisher: x.publisher, label: x.label })),
+    publishers: p.publishers.map((x) => ({
+      re: new RegExp(x.pattern, x.pattern.includes('(') ? 'u' : 'iu'),
+      publisher: x.publisher,
+      label: x.label,
+    })),
   };
 }
 
@@ -105,7 +116,9 @@ export function deriveMetadata(
 
   let kind: SourceKind | undefined = given.kind;
   if (!kind) {
-    const hinted = z.enum(['guideline', 'evidence-summary', 'practice-article', 'news', 'unknown']).safeParse(input.hints.kind);
+    const hinted = z
+      .enum(['guideline', 'evidence-summary', 'practice-article', 'news', 'unknown'])
+      .safeParse(input.hints.kind);
     kind = hinted.success ? hinted.data : (detectKind(title, head, compiled) ?? 'unknown');
     derived.push('kind');
   }
@@ -135,17 +148,30 @@ export function deriveMetadata(
     label = makeLabel(kind, shortName);
     derived.push('label');
   }
-  return { file: input.file, title, kind, publisher, ...(date ? { date } : {}), authority, label, ...(derived.length > 0 ? { derived } : {}) };
+  return {
+    file: input.file,
+    title,
+    kind,
+    publisher,
+    ...(date ? { date } : {}),
+    authority,
+    label,
+    ...(derived.length > 0 ? { derived } : {}),
+  };
 }
 
 function detectKind(title: string, head: string, p: CompiledPatterns): SourceKind | undefined {
   for (const where of ['title', 'head'] as const) {
-    for (const rule of p.kinds) if (rule.in === where && rule.re.test(where === 'title' ? title : head)) return rule.kind;
+    for (const rule of p.kinds)
+      if (rule.in === where && rule.re.test(where === 'title' ? title : head)) return rule.kind;
   }
   return undefined;
 }
 
-function detectPublisher(text: string, p: CompiledPatterns): { publisher: string; label: string } | undefined {
+function detectPublisher(
+  text: string,
+  p: CompiledPatterns,
+): { publisher: string; label: string } | undefined {
   for (const rule of p.publishers) {
     const m = rule.re.exec(text);
     if (!m) continue;
@@ -160,14 +186,21 @@ function makeLabel(kind: SourceKind, shortName: string | undefined): string {
   if (!shortName) return base;
   if (kind === 'unknown') return `document van ${shortName}`;
   // "KCE-richtlijn", "Minerva-duiding"; a long name reads better as "richtlijn van AZ Groeninge".
-  return shortName.length <= 12 && !shortName.includes(' ') ? `${shortName}-${base}` : `${base} van ${shortName}`;
+  return shortName.length <= 12 && !shortName.includes(' ')
+    ? `${shortName}-${base}`
+    : `${base} van ${shortName}`;
 }
 
 /** First non-empty line, cut at a word boundary to at most 160 characters. */
 function firstLine(text: string): string | undefined {
   const line = text
     .split('\n')
-    .map((l) => l.replace(/^\ufeff/u, '').replace(/\s+/gu, ' ').trim())
+    .map((l) =>
+      l
+        .replace(/^\ufeff/u, '')
+        .replace(/\s+/gu, ' ')
+        .trim(),
+    )
     .find((l) => /\p{L}/u.test(l));
   if (!line) return undefined;
   if (line.length <= 160) return line;
@@ -176,11 +209,34 @@ function firstLine(text: string): string | undefined {
 }
 
 const MONTHS: Readonly<Record<string, number>> = {
-  januari: 1, jan: 1, februari: 2, feb: 2, maart: 3, mrt: 3, april: 4, apr: 4, mei: 5, juni: 6, jun: 6,
-  juli: 7, jul: 7, augustus: 8, aug: 8, september: 9, sep: 9, sept: 9, oktober: 10, okt: 10,
-  november: 11, nov: 11, december: 12, dec: 12,
+  januari: 1,
+  jan: 1,
+  februari: 2,
+  feb: 2,
+  maart: 3,
+  mrt: 3,
+  april: 4,
+  apr: 4,
+  mei: 5,
+  juni: 6,
+  jun: 6,
+  juli: 7,
+  jul: 7,
+  augustus: 8,
+  aug: 8,
+  september: 9,
+  sep: 9,
+  sept: 9,
+  oktober: 10,
+  okt: 10,
+  november: 11,
+  nov: 11,
+  december: 12,
+  dec: 12,
 };
-const MONTH_NAMES = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+const MONTH_NAMES = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 /** "20 juni 2025", "20-06-2025", "20/06/2025", "20.06.2025", "20 06 2025", "2025-06-20", "juni 2025". */
 const DATE_RE = new RegExp(
   `\\b(?:(\\d{1,2})\\s+(${MONTH_NAMES})\\.?\\s+((?:19|20)\\d{2})` +
@@ -190,7 +246,8 @@ const DATE_RE = new RegExp(
   'giu',
 );
 /** Words that announce the document's own date (not a date it merely mentions). */
-const DATE_CUE_RE = /(gepubliceerd|publicatiedatum|datum|laatst (?:herzien|bijgewerkt|gewijzigd|aangepast)|bijgewerkt op|herzien|update|versie|verschenen)[^\n\d]{0,25}$/iu;
+const DATE_CUE_RE =
+  /(gepubliceerd|publicatiedatum|datum|laatst (?:herzien|bijgewerkt|gewijzigd|aangepast)|bijgewerkt op|herzien|update|versie|verschenen)[^\n\d]{0,25}$/iu;
 
 /**
  * The date a document states for itself, as ISO (YYYY-MM-DD or YYYY-MM): a date right after a cue word
@@ -227,7 +284,11 @@ export function normalizeDate(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const iso = /^((?:19|20)\d{2})(?:-(\d{2})(?:-(\d{2}))?)?/u.exec(value.trim());
   if (!iso) return findDate(value);
-  const [y, mo, d] = [Number(iso[1]), iso[2] ? Number(iso[2]) : undefined, iso[3] ? Number(iso[3]) : undefined];
+  const [y, mo, d] = [
+    Number(iso[1]),
+    iso[2] ? Number(iso[2]) : undefined,
+    iso[3] ? Number(iso[3]) : undefined,
+  ];
   if (mo === undefined) return String(y);
   if (mo < 1 || mo > 12) return undefined;
   if (d !== undefined && (d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate())) return undefined;

@@ -73,7 +73,8 @@ export async function extractPdf(bytes: Uint8Array): Promise<PdfExtract> {
       const size = Math.round(l.size * 10) / 10;
       charsBySize.set(size, (charsBySize.get(size) ?? 0) + l.text.trim().length);
     }
-    if (![...charsBySize.values()].some((n) => n > 0)) throw new UnreadablePdfError('PDF has no text layer (scanned image?); OCR it first');
+    if (![...charsBySize.values()].some((n) => n > 0))
+      throw new UnreadablePdfError('PDF has no text layer (scanned image?); OCR it first');
     const bodySize = [...charsBySize].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
 
     const out = new TextBuilder();
@@ -90,7 +91,14 @@ export async function extractPdf(bytes: Uint8Array): Promise<PdfExtract> {
     const title = typeof info.Title === 'string' ? cleanTitle(info.Title) : undefined;
     const author = typeof info.Author === 'string' && info.Author.trim() ? info.Author.trim() : undefined;
     const date = typeof info.CreationDate === 'string' ? pdfDate(info.CreationDate) : undefined;
-    return { text, headings, pages: starts, ...(title ? { title } : {}), ...(author ? { author } : {}), ...(date ? { date } : {}) };
+    return {
+      text,
+      headings,
+      pages: starts,
+      ...(title ? { title } : {}),
+      ...(author ? { author } : {}),
+      ...(date ? { date } : {}),
+    };
   } finally {
     await pdf.destroy();
   }
@@ -112,7 +120,8 @@ function toLines(items: Item[]): Line[] {
       if (!cur) cur = { parts: [], y, size, endX: x };
       const prev = cur.parts[cur.parts.length - 1];
       // Items are glyph runs; a horizontal gap between runs is a space the PDF did not encode.
-      if (prev !== undefined && !/\s$/u.test(prev) && !/^\s/u.test(it.str) && x - cur.endX > 0.15 * size) cur.parts.push(' ');
+      if (prev !== undefined && !/\s$/u.test(prev) && !/^\s/u.test(it.str) && x - cur.endX > 0.15 * size)
+        cur.parts.push(' ');
       cur.parts.push(it.str);
       cur.size = Math.max(cur.size, size);
       cur.endX = x + it.width;
@@ -156,7 +165,12 @@ function writePage(out: TextBuilder, lines: Line[], bodySize: number): void {
 
 function cleanTitle(raw: string): string | undefined {
   const t = raw.replace(/\s+/gu, ' ').trim();
-  if (t.length < 4 || /^(microsoft word|untitled|document\d*|naamloos)\b/iu.test(t) || /\.(docx?|pdf|indd|odt)$/iu.test(t)) return undefined;
+  if (
+    t.length < 4 ||
+    /^(microsoft word|untitled|document\d*|naamloos)\b/iu.test(t) ||
+    /\.(docx?|pdf|indd|odt)$/iu.test(t)
+  )
+    return undefined;
   return t;
 }
 

@@ -31,7 +31,9 @@ function requireToken(token: string | undefined): RequestHandler {
   return (req, res, next) => {
     const match = /^Bearer\s+(.+)$/iu.exec(req.headers.authorization ?? '');
     // Hashing first makes both sides the same length, so timingSafeEqual never throws and leaks no length.
-    const given = createHash('sha256').update(match?.[1]?.trim() ?? '').digest();
+    const given = createHash('sha256')
+      .update(match?.[1]?.trim() ?? '')
+      .digest();
     if (expected && match && timingSafeEqual(given, expected)) {
       next();
       return;

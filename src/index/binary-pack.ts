@@ -27,10 +27,17 @@ const pad8 = (n: number) => (8 - (n % 8)) % 8;
 
 /** Packs a JSON-serializable header and typed arrays into one buffer (see the module comment). */
 export function packBinary(header: Record<string, unknown>, arrays: readonly Typed[]): Buffer {
-  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new AppError('internal', 'big-endian hosts are not supported');
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
+    throw new AppError('internal', 'big-endian hosts are not supported');
   const meta = JSON.stringify({ ...header, $arrays: arrays.map((a) => [typeName(a), a.length]) });
   const head = Buffer.from(meta, 'utf8');
-  const parts: Buffer[] = [Buffer.from(MAGIC, 'latin1'), u32(LAYOUT_VERSION), u32(head.length), head, Buffer.alloc(pad8(12 + head.length))];
+  const parts: Buffer[] = [
+    Buffer.from(MAGIC, 'latin1'),
+    u32(LAYOUT_VERSION),
+    u32(head.length),
+    head,
+    Buffer.alloc(pad8(12 + head.length)),
+  ];
   for (const a of arrays) {
     const bytes = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     parts.push(bytes, Buffer.alloc(pad8(bytes.length)));
@@ -43,9 +50,14 @@ export function packBinary(header: Record<string, unknown>, arrays: readonly Typ
  * @param what file name for the error message
  * @throws AppError('index_corrupt') when the magic, header or sizes do not fit.
  */
-export function unpackBinary(bytes: Uint8Array, what: string): { header: Record<string, unknown>; arrays: Typed[] } {
-  const corrupt = (why: string) => new AppError('index_corrupt', `Index file ${what} is invalid (${why}); run "npm run ingest".`);
-  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== MAGIC) throw corrupt('not a rugwijs binary file');
+export function unpackBinary(
+  bytes: Uint8Array,
+  what: string,
+): { header: Record<string, unknown>; arrays: Typed[] } {
+  const corrupt = (why: string) =>
+    new AppError('index_corrupt', `Index file ${what} is invalid (${why}); run "npm run ingest".`);
+  if (bytes.length < 12 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== MAGIC)
+    throw corrupt('not a rugwijs binary file');
   // One aligned copy: typed-array views need an offset that is a multiple of their element size.
   const buf = new Uint8Array(bytes.length);
   buf.set(bytes);
@@ -65,7 +77,8 @@ export function unpackBinary(bytes: Uint8Array, what: string): { header: Record<
   const arrays: Typed[] = [];
   for (const spec of specs as unknown[]) {
     const [type, length] = Array.isArray(spec) ? (spec as [unknown, unknown]) : [undefined, undefined];
-    if (typeof type !== 'string' || !(type in CTORS) || !Number.isInteger(length) || (length as number) < 0) throw corrupt('bad array entry');
+    if (typeof type !== 'string' || !(type in CTORS) || !Number.isInteger(length) || (length as number) < 0)
+      throw corrupt('bad array entry');
     const Ctor = CTORS[type as TypeName];
     const byteLength = (length as number) * Ctor.BYTES_PER_ELEMENT;
     if (offset + byteLength > buf.length) throw corrupt('truncated arrays');

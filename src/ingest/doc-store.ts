@@ -18,7 +18,11 @@ export interface StoredDoc {
 const FORMAT = 'rugwijs-docs';
 const VERSION = 1;
 
-const HeadingSchema = z.object({ start: z.number().int().min(0), end: z.number().int().min(0), level: z.number().int().min(1).max(6) });
+const HeadingSchema = z.object({
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  level: z.number().int().min(1).max(6),
+});
 const DocHeaderSchema = z.object({
   file: z.string().min(1),
   path: z.string().min(1),
@@ -73,7 +77,8 @@ export function packDocs(docs: readonly StoredDoc[], sources: readonly SourceMet
  * @throws AppError('index_corrupt')
  */
 export function unpackDocs(bytes: Uint8Array, name: string): { docs: StoredDoc[]; sources: SourceMeta[] } {
-  const corrupt = (why: string) => new AppError('index_corrupt', `Index file ${name} is invalid (${why}); run "npm run ingest".`);
+  const corrupt = (why: string) =>
+    new AppError('index_corrupt', `Index file ${name} is invalid (${why}); run "npm run ingest".`);
   const { header, arrays } = unpackBinary(bytes, name);
   const parsed = HeaderSchema.safeParse(header);
   if (!parsed.success) throw corrupt(parsed.error.issues[0]?.message ?? 'bad header');
@@ -81,7 +86,11 @@ export function unpackDocs(bytes: Uint8Array, name: string): { docs: StoredDoc[]
   if (arrays.length !== docs.length) throw corrupt('one offset map per document expected');
   const out = docs.map((d, i): StoredDoc => {
     const map = arrays[i];
-    if (!(map instanceof Int32Array) || map.length !== d.text.length + 1 || map[d.text.length] !== d.original.length)
+    if (
+      !(map instanceof Int32Array) ||
+      map.length !== d.text.length + 1 ||
+      map[d.text.length] !== d.original.length
+    )
       throw corrupt(`offset map of ${d.file} does not fit its text`);
     const raw: RawDoc = {
       file: d.file,
@@ -95,7 +104,8 @@ export function unpackDocs(bytes: Uint8Array, name: string): { docs: StoredDoc[]
     return { raw, clean: toCleanDoc(raw, d.text, map) };
   });
   const files = new Set(docs.map((d) => d.file));
-  if (sources.length !== docs.length || sources.some((s) => !files.has(s.file))) throw corrupt('metadata does not match the documents');
+  if (sources.length !== docs.length || sources.some((s) => !files.has(s.file)))
+    throw corrupt('metadata does not match the documents');
   return { docs: out, sources: sources.map((s) => ({ ...s })) };
 }
 
@@ -106,7 +116,12 @@ export function toCleanDoc(raw: RawDoc, text: string, map: Int32Array): CleanDoc
     original: raw.original,
     text,
     map,
-    ...(raw.headings ? { headings: raw.headings.map((h) => ({ start: h.start, level: h.level })), headingsExplicit: raw.format !== 'pdf' } : {}),
+    ...(raw.headings
+      ? {
+          headings: raw.headings.map((h) => ({ start: h.start, level: h.level })),
+          headingsExplicit: raw.format !== 'pdf',
+        }
+      : {}),
     ...(raw.pages ? { pages: raw.pages } : {}),
   };
 }

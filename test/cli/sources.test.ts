@@ -27,7 +27,16 @@ afterEach(async () => {
 describe('rugwijs add / sources', () => {
   it('copies a PDF in, writes only the given fields, and lists derived values with *', async () => {
     const pdf = path.join(root, 'Folder rug.pdf');
-    await fs.writeFile(pdf, await renderPdf({ title: 'Rugschool', pages: [[{ heading: 'Rugschool' }, { text: 'In de rugschool leert u bewegen.' }], [{ text: 'Tweede pagina.' }]] }));
+    await fs.writeFile(
+      pdf,
+      await renderPdf({
+        title: 'Rugschool',
+        pages: [
+          [{ heading: 'Rugschool' }, { text: 'In de rugschool leert u bewegen.' }],
+          [{ text: 'Tweede pagina.' }],
+        ],
+      }),
+    );
     await addCommand([pdf, '--kind', 'practice-article', '--publisher', 'AZ Test'], config);
     expect(await fs.readFile(path.join(config.corpusDir, 'Folder rug.pdf'))).toEqual(await fs.readFile(pdf));
     expect(JSON.parse(await fs.readFile(path.join(config.corpusDir, 'sources.json'), 'utf8'))).toEqual([
@@ -45,8 +54,14 @@ describe('rugwijs add / sources', () => {
   it('refuses unreadable files, bad kinds and overwriting, changing nothing', async () => {
     const doc = path.join(root, 'a.txt');
     await fs.writeFile(doc, 'Nieuwe tekst.');
-    await expect(addCommand([doc], config)).rejects.toMatchObject({ code: 'bad_request', message: /already exists/ });
-    await expect(addCommand([doc, '--kind', 'blog', '--force'], config)).rejects.toMatchObject({ code: 'validation_error', message: /--kind/ });
+    await expect(addCommand([doc], config)).rejects.toMatchObject({
+      code: 'bad_request',
+      message: /already exists/,
+    });
+    await expect(addCommand([doc, '--kind', 'blog', '--force'], config)).rejects.toMatchObject({
+      code: 'validation_error',
+      message: /--kind/,
+    });
     const scan = path.join(root, 'scan.docx');
     await fs.writeFile(scan, 'PK');
     await expect(addCommand([scan], config)).rejects.toMatchObject({ message: /unsupported format/ });

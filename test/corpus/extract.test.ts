@@ -18,25 +18,32 @@ describe('extractMarkdown', () => {
     expect(md.frontMatter).toEqual({ title: 'Rugpijn thuis', date: '2024-05-01' });
     expect(headingTexts(md)).toEqual(['Titel', 'Kop twee']);
     expect(md.headings.map((h) => h.level)).toEqual([1, 2]);
-    expect(md.text).toBe('Titel\n\nTekst met vet, schuin, code en een link.\n\nKop twee\n\n• eerste punt\n• tweede punt loopt door');
+    expect(md.text).toBe(
+      'Titel\n\nTekst met vet, schuin, code en een link.\n\nKop twee\n\n• eerste punt\n• tweede punt loopt door',
+    );
   });
 });
 
 describe('extractHtml', () => {
   it('reads only <main> and drops scripts, styles, navigation, header, footer and cookie banners', () => {
-    const html = extractHtml(`<!doctype html><html><head><title>Rugpijn | Ziekenhuis Oost</title><style>p{}</style>
+    const html =
+      extractHtml(`<!doctype html><html><head><title>Rugpijn | Ziekenhuis Oost</title><style>p{}</style>
       <script>var x = 'geheim';</script></head><body><header>Logo Menu</header><nav><a>Home</a></nav>
       <div class="cookie-banner">Cookies?</div><main><h1>Rugpijn</h1><p>Blijf <b>bewegen</b>.<br>Ook bij pijn.</p>
       <h2>Oefeningen</h2><ul><li>Wandelen</li><li>Zwemmen</li></ul><script>track()</script></main>
       <footer>© Ziekenhuis Oost</footer></body></html>`);
-    expect(html.text).toBe('Rugpijn\n\nBlijf bewegen.\nOok bij pijn.\n\nOefeningen\n\n• Wandelen\n\n• Zwemmen');
+    expect(html.text).toBe(
+      'Rugpijn\n\nBlijf bewegen.\nOok bij pijn.\n\nOefeningen\n\n• Wandelen\n\n• Zwemmen',
+    );
     expect(headingTexts(html)).toEqual(['Rugpijn', 'Oefeningen']);
     expect(html.title).toBe('Rugpijn');
     expect(html.publisher).toBe('Ziekenhuis Oost');
   });
 
   it('keeps an article header (title, date) inside <main> but drops the site header', () => {
-    const html = extractHtml('<header>Site</header><main><header><h1>Kop</h1><time datetime="2023-04-05">5 april</time></header><p>Tekst.</p></main>');
+    const html = extractHtml(
+      '<header>Site</header><main><header><h1>Kop</h1><time datetime="2023-04-05">5 april</time></header><p>Tekst.</p></main>',
+    );
     expect(html.text).toBe('Kop\n\n5 april\n\nTekst.');
     expect(html.date).toBe('2023-04-05');
   });
@@ -53,7 +60,9 @@ describe('extractDocument', () => {
     });
     const ex = await extractDocument('a.pdf', bytes);
     expect(ex.format).toBe('pdf');
-    expect(ex.text).toBe('Inleiding\n\nRugpijn op het werk komt vaak voor.\n\nAdvies\n\nBlijf zo veel mogelijk bewegen.');
+    expect(ex.text).toBe(
+      'Inleiding\n\nRugpijn op het werk komt vaak voor.\n\nAdvies\n\nBlijf zo veel mogelijk bewegen.',
+    );
     expect(ex.pages).toEqual([0, ex.text.indexOf('Advies')]);
     expect(ex.headings?.map((h) => ex.text.slice(h.start, h.end))).toEqual(['Inleiding', 'Advies']);
     expect(ex.hints.title).toBe('Rug en werk');
@@ -61,10 +70,14 @@ describe('extractDocument', () => {
 
   it('refuses scanned or broken PDFs, unknown extensions, invalid UTF-8 and empty documents with a reason', async () => {
     await expect(extractDocument('scan.pdf', await renderScannedPdf())).rejects.toThrow(/no text layer/);
-    await expect(extractDocument('kapot.pdf', new TextEncoder().encode('%PDF-1.7 rommel'))).rejects.toBeInstanceOf(UnreadableError);
+    await expect(
+      extractDocument('kapot.pdf', new TextEncoder().encode('%PDF-1.7 rommel')),
+    ).rejects.toBeInstanceOf(UnreadableError);
     await expect(extractDocument('a.docx', new Uint8Array([1]))).rejects.toThrow(/unsupported format/);
     await expect(extractDocument('a.txt', new Uint8Array([0x52, 0xff]))).rejects.toThrow(/UTF-8/);
-    await expect(extractDocument('a.html', new TextEncoder().encode('<script>x()</script><nav>Menu</nav>'))).rejects.toThrow(/no text/);
+    await expect(
+      extractDocument('a.html', new TextEncoder().encode('<script>x()</script><nav>Menu</nav>')),
+    ).rejects.toThrow(/no text/);
   });
 
   it('keeps a text file byte for byte', async () => {
@@ -76,10 +89,24 @@ describe('extractDocument', () => {
 
 describe('chunking parsed headings', () => {
   it('nests sections by heading level and keeps the title in the preamble', () => {
-    const md = extractMarkdown('# Richtlijn\n\nInleiding over rugpijn.\n\n## Aanbevelingen\n\n### Oefenen\n\nOefen elke dag.\n\n### Beeldvorming\n\nGeen MRI.\n\n## Slot\n\nEinde.');
-    const raw: RawDoc = { file: 'r.md', path: 'r.md', format: 'markdown', original: md.text, sha256: '', headings: md.headings };
+    const md = extractMarkdown(
+      '# Richtlijn\n\nInleiding over rugpijn.\n\n## Aanbevelingen\n\n### Oefenen\n\nOefen elke dag.\n\n### Beeldvorming\n\nGeen MRI.\n\n## Slot\n\nEinde.',
+    );
+    const raw: RawDoc = {
+      file: 'r.md',
+      path: 'r.md',
+      format: 'markdown',
+      original: md.text,
+      sha256: '',
+      headings: md.headings,
+    };
     const chunks = chunkDocument(cleanRaw(raw), { minWords: 1, maxWords: 180, overlapSentences: 0 });
-    expect(chunks.map((c) => c.section.join(' > '))).toEqual(['', 'Aanbevelingen > Oefenen', 'Aanbevelingen > Beeldvorming', 'Slot']);
+    expect(chunks.map((c) => c.section.join(' > '))).toEqual([
+      '',
+      'Aanbevelingen > Oefenen',
+      'Aanbevelingen > Beeldvorming',
+      'Slot',
+    ]);
     for (const c of chunks) expect(md.text.slice(c.start, c.end)).toContain(c.text.split('\n').at(-1));
   });
 });

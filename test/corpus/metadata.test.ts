@@ -1,9 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_AUTHORITY, deriveMetadata, findDate, loadMetadataPatterns, normalizeDate } from '../../src/corpus/metadata.js';
+import {
+  DEFAULT_AUTHORITY,
+  deriveMetadata,
+  findDate,
+  loadMetadataPatterns,
+  normalizeDate,
+} from '../../src/corpus/metadata.js';
 
 const patterns = loadMetadataPatterns();
-const derive = (text: string, explicit = {}, hints = {}) => deriveMetadata({ file: 'x.txt', text, hints }, explicit, patterns);
+const derive = (text: string, explicit = {}, hints = {}) =>
+  deriveMetadata({ file: 'x.txt', text, hints }, explicit, patterns);
 
 describe('metadata-patterns.json', () => {
   it('has a one-line why per entry and compiling regexes', () => {
@@ -25,7 +32,9 @@ describe('findDate', () => {
   });
 
   it('prefers a date after a cue word over an earlier date', () => {
-    expect(findDate('Een studie uit 12 mei 2019 toonde... Laatst herzien op 1 oktober 2024.')).toBe('2024-10-01');
+    expect(findDate('Een studie uit 12 mei 2019 toonde... Laatst herzien op 1 oktober 2024.')).toBe(
+      '2024-10-01',
+    );
   });
 
   it('ignores impossible dates and finds none in plain prose', () => {
@@ -37,37 +46,72 @@ describe('findDate', () => {
 
   it('always returns a real ISO date or nothing (property)', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 14 }), (s, d, m) => {
-        const found = findDate(`${s} ${d}-${m}-2024`);
-        if (found === undefined) return;
-        const [y, mo, day] = found.split('-').map(Number);
-        expect(mo).toBeGreaterThanOrEqual(1);
-        expect(mo).toBeLessThanOrEqual(12);
-        if (day !== undefined) expect(new Date(Date.UTC(y as number, (mo as number) - 1, day)).getUTCDate()).toBe(day);
-      }),
+      fc.property(
+        fc.string({ maxLength: 60 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 14 }),
+        (s, d, m) => {
+          const found = findDate(`${s} ${d}-${m}-2024`);
+          if (found === undefined) return;
+          const [y, mo, day] = found.split('-').map(Number);
+          expect(mo).toBeGreaterThanOrEqual(1);
+          expect(mo).toBeLessThanOrEqual(12);
+          if (day !== undefined)
+            expect(new Date(Date.UTC(y as number, (mo as number) - 1, day)).getUTCDate()).toBe(day);
+        },
+      ),
     );
   });
 });
 
 describe('deriveMetadata', () => {
   it('recognises kinds and publishers from title and head', () => {
-    expect(derive('NHG-Standaard Lage rugpijn\n\nDeze standaard ...')).toMatchObject({ kind: 'guideline', label: 'NHG-richtlijn', authority: 1 });
-    expect(derive('Duiding van een Cochrane-review\n\nKlinische vraag ...')).toMatchObject({ kind: 'evidence-summary', authority: 2 });
-    expect(derive('Rugpijn kost miljarden, blijkt uit onderzoek\n\n(Belga) ...')).toMatchObject({ kind: 'news', authority: 4 });
-    expect(derive('Lage rugpijn\n\nInformatie van UZ Leuven over ...')).toMatchObject({ kind: 'unknown', publisher: 'UZ Leuven', label: 'document van UZ Leuven' });
+    expect(derive('NHG-Standaard Lage rugpijn\n\nDeze standaard ...')).toMatchObject({
+      kind: 'guideline',
+      label: 'NHG-richtlijn',
+      authority: 1,
+    });
+    expect(derive('Duiding van een Cochrane-review\n\nKlinische vraag ...')).toMatchObject({
+      kind: 'evidence-summary',
+      authority: 2,
+    });
+    expect(derive('Rugpijn kost miljarden, blijkt uit onderzoek\n\n(Belga) ...')).toMatchObject({
+      kind: 'news',
+      authority: 4,
+    });
+    expect(derive('Lage rugpijn\n\nInformatie van UZ Leuven over ...')).toMatchObject({
+      kind: 'unknown',
+      publisher: 'UZ Leuven',
+      label: 'document van UZ Leuven',
+    });
   });
 
   it('gives an unrecognisable document kind unknown, ranked below guidelines and evidence summaries', () => {
     const m = derive('Over de rug\n\nTekst zonder kenmerken.');
-    expect(m).toMatchObject({ title: 'Over de rug', kind: 'unknown', publisher: 'onbekend', label: 'document' });
+    expect(m).toMatchObject({
+      title: 'Over de rug',
+      kind: 'unknown',
+      publisher: 'onbekend',
+      label: 'document',
+    });
     expect(m.authority).toBeGreaterThan(DEFAULT_AUTHORITY['evidence-summary']);
     expect(m.authority).toBeLessThan(DEFAULT_AUTHORITY.news);
     expect(m.derived).toEqual(['title', 'kind', 'publisher', 'authority', 'label']);
   });
 
   it('lets explicit fields win and marks only the rest as derived; document hints beat patterns', () => {
-    const m = derive('NHG-Standaard\n\n1 januari 2020', { kind: 'news', title: 'Eigen titel' }, { publisher: 'Eigen uitgever' });
-    expect(m).toMatchObject({ title: 'Eigen titel', kind: 'news', authority: 4, publisher: 'Eigen uitgever', date: '2020-01-01' });
+    const m = derive(
+      'NHG-Standaard\n\n1 januari 2020',
+      { kind: 'news', title: 'Eigen titel' },
+      { publisher: 'Eigen uitgever' },
+    );
+    expect(m).toMatchObject({
+      title: 'Eigen titel',
+      kind: 'news',
+      authority: 4,
+      publisher: 'Eigen uitgever',
+      date: '2020-01-01',
+    });
     expect(m.derived).toEqual(['publisher', 'date', 'authority', 'label']);
   });
 });

@@ -72,7 +72,10 @@ export async function renderScannedPdf(): Promise<Uint8Array> {
  * spec rendered to `<name>.pdf`, and — with `unreadable` — a scanned PDF without text and a .docx, which
  * must be listed as skipped. No sources.json: all metadata is derived.
  */
-export async function writeFixtureLibrary(target: string, options: { unreadable?: boolean } = {}): Promise<string[]> {
+export async function writeFixtureLibrary(
+  target: string,
+  options: { unreadable?: boolean } = {},
+): Promise<string[]> {
   await fs.mkdir(target, { recursive: true });
   const written: string[] = [];
   for (const name of await fs.readdir(LIBRARY_DIR)) {

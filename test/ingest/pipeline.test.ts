@@ -55,37 +55,56 @@ describe('ingest without sources.json', () => {
       authority: 1,
     });
     expect(byFile.get('duiding-yoga.md')).toMatchObject({ kind: 'evidence-summary', authority: 2 });
-    expect(byFile.get('werkhervatting-rugklachten.txt')).toMatchObject({ kind: 'news', date: '2024-03-12', authority: 4 });
+    expect(byFile.get('werkhervatting-rugklachten.txt')).toMatchObject({
+      kind: 'news',
+      date: '2024-03-12',
+      authority: 4,
+    });
     expect(byFile.get('oefeningen-onderrug.html')).toMatchObject({
       title: 'Oefeningen voor een sterke onderrug',
       kind: 'practice-article',
       publisher: 'Fysiotherapie De Beweegkamer',
       date: '2024-09-05',
     });
-    expect(byFile.get('rugpijn-kinderen.html')).toMatchObject({ publisher: 'UZ Noordkust', kind: 'unknown', authority: 3 });
+    expect(byFile.get('rugpijn-kinderen.html')).toMatchObject({
+      publisher: 'UZ Noordkust',
+      kind: 'unknown',
+      authority: 3,
+    });
     expect(byFile.get('hernia-onderrug.md')).toMatchObject({ publisher: 'AZ Zuiderlicht', kind: 'unknown' });
     expect(byFile.get('thuiswerken-zonder-rugklachten.pdf')).toMatchObject({
       title: 'Thuiswerken zonder rugklachten',
       publisher: 'Preventiedienst Werkwel',
       date: '2025-01-14',
     });
-    expect(byFile.get('slapen-en-rugpijn.txt')).toMatchObject({ title: 'Slapen met rugpijn', kind: 'unknown', publisher: 'onbekend' });
+    expect(byFile.get('slapen-en-rugpijn.txt')).toMatchObject({
+      title: 'Slapen met rugpijn',
+      kind: 'unknown',
+      publisher: 'onbekend',
+    });
     expect(engine.index.sources.get('slapen-en-rugpijn.txt')?.derived).toContain('kind');
   });
 
   it('keeps page chrome out of HTML text and makes headings into sections', () => {
     const text = getSource(engine, 'oefeningen-onderrug.html').text;
-    for (const chrome of ['Tarieven', 'gtag', 'cookies', 'Privacyverklaring', 'Nieuwsbrief', 'Bel ons']) expect(text).not.toContain(chrome);
+    for (const chrome of ['Tarieven', 'gtag', 'cookies', 'Privacyverklaring', 'Nieuwsbrief', 'Bel ons'])
+      expect(text).not.toContain(chrome);
     expect(text.startsWith('Oefeningen voor een sterke onderrug\n\n')).toBe(true);
-    const sections = engine.index.chunks.filter((c) => c.file === 'rugpijn-kinderen.html').map((c) => c.section.join(' > '));
+    const sections = engine.index.chunks
+      .filter((c) => c.file === 'rugpijn-kinderen.html')
+      .map((c) => c.section.join(' > '));
     expect(sections).toContain('Sporten met rugpijn');
-    expect(getSource(engine, 'rugpijn-kinderen.html').text).not.toMatch(/Jobs|analytics|JavaScript|Ga naar de inhoud/);
+    expect(getSource(engine, 'rugpijn-kinderen.html').text).not.toMatch(
+      /Jobs|analytics|JavaScript|Ga naar de inhoud/,
+    );
   });
 
   it('stores PDF page starts that match the pages of the PDF', async () => {
     const doc = engine.index.docs.get('zwangerschap-rug-bekkenpijn.pdf');
     expect(doc?.pages).toHaveLength(2);
-    const spec = JSON.parse(await fs.readFile(path.join(PDF_SPEC_DIR, 'zwangerschap-rug-bekkenpijn.json'), 'utf8')) as {
+    const spec = JSON.parse(
+      await fs.readFile(path.join(PDF_SPEC_DIR, 'zwangerschap-rug-bekkenpijn.json'), 'utf8'),
+    ) as {
       pages: ({ heading: string } | { text: string })[][];
     };
     const page2 = doc?.original.slice(doc.pages?.[1]) ?? '';
@@ -124,7 +143,8 @@ describe('asking the fixture corpus', () => {
     const files = a.citations.map((c) => c.file);
     expect(files).toContain('oefeningen-onderrug.html');
     expectVerbatim(a.citations);
-    if (files.includes('richtlijn-chronische-rugpijn.md')) expect(files[0]).toBe('richtlijn-chronische-rugpijn.md');
+    if (files.includes('richtlijn-chronische-rugpijn.md'))
+      expect(files[0]).toBe('richtlijn-chronische-rugpijn.md');
   });
 
   it('refuses a question outside the corpus, with a refusal that names no document or count', async () => {
