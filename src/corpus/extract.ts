@@ -73,7 +73,7 @@ export async function extractDocument(fileName: string, bytes: Uint8Array): Prom
       throw new UnreadableError(`PDF cannot be read: ${e instanceof Error ? e.message : String(e)}`);
     }
   } else {
-    const source = decodeUtf8(bytes);
+    const source = format === 'html' ? decodeHtml(bytes) : decodeUtf8(bytes);
     if (format === 'text') {
       result = { format, text: source, hints: {} };
     } else if (format === 'markdown') {
@@ -106,6 +106,23 @@ function decodeUtf8(bytes: Uint8Array): string {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new UnreadableError('not valid UTF-8 text');
+  }
+}
+
+/** HTML: UTF-8, or the charset the page declares (`<meta charset="windows-1252">`, common on older sites). */
+function decodeHtml(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048));
+    const charset = /<meta[^>]+charset\s*=\s*["']?([\w-]+)/iu.exec(head)?.[1];
+    if (!charset || /^utf-?8$/iu.test(charset))
+      throw new UnreadableError('not valid UTF-8 and no other charset declared');
+    try {
+      return new TextDecoder(charset.toLowerCase()).decode(bytes);
+    } catch {
+      throw new UnreadableError(`unknown charset "${charset}"`);
+    }
   }
 }
 

@@ -77,6 +77,7 @@ export async function extractPdf(bytes: Uint8Array): Promise<PdfExtract> {
       throw new UnreadablePdfError('PDF has no text layer (scanned image?); OCR it first');
     const bodySize = [...charsBySize].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? 0;
 
+    dropRunningLines(pages);
     const out = new TextBuilder();
     const pageStarts: number[] = [];
     for (const lines of pages) {
@@ -105,6 +106,17 @@ export async function extractPdf(bytes: Uint8Array): Promise<PdfExtract> {
 }
 
 /** Groups text items into lines: same baseline (within 40% of the font size) and no end-of-line mark. */
+/** Typographic ligatures (ﬁ, ﬂ, …) as letters, so "ﬁets" is found as "fiets". */
+const LIGATURES: Readonly<Record<string, string>> = {
+  '\ufb00': 'ff',
+  '\ufb01': 'fi',
+  '\ufb02': 'fl',
+  '\ufb03': 'ffi',
+  '\ufb04': 'ffl',
+  '\ufb05': 'st',
+  '\ufb06': 'st',
+};
+
 function toLines(items: Item[]): Line[] {
   const lines: Line[] = [];
   let cur: { parts: string[]; y: number; size: number; endX: number } | undefined;
@@ -112,7 +124,15 @@ function toLines(items: Item[]): Line[] {
     const x = it.transform[4] ?? 0;
     const y = it.transform[5] ?? 0;
     const size = Math.abs(it.height || (it.transform[3] ?? 0));
-    if (cur && it.str !== '' && Math.abs(y - cur.y) > 0.4 * Math.max(size, cur.size, 1)) {
+    // pdf.js bridges a wide horizontal gap with one space item: that gap separates columns, not words.
+    if (cur && it.str.trim() === '' && it.width > 2.5 * Math.max(size, cur.size, 1)) {
+      lines.push({ text: cur.parts.join(''), y: cur.y, size: cur.size });
+      cur = undefined;
+      continue;
+    }
+    // A new line on another baseline, or on the same baseline far to the right (the next column).
+    const otherColumn = cur !== undefined && x - cur.endX > 2.5 * Math.max(size, cur.size, 1);
+    if (cur && it.str !== '' && (Math.abs(y - cur.y) > 0.4 * Math.max(size, cur.size, 1) || otherColumn)) {
       lines.push({ text: cur.parts.join(''), y: cur.y, size: cur.size });
       cur = undefined;
     }
@@ -122,7 +142,7 @@ function toLines(items: Item[]): Line[] {
       // Items are glyph runs; a horizontal gap between runs is a space the PDF did not encode.
       if (prev !== undefined && !/\s$/u.test(prev) && !/^\s/u.test(it.str) && x - cur.endX > 0.15 * size)
         cur.parts.push(' ');
-      cur.parts.push(it.str);
+      cur.parts.push(it.str.replace(/[\ufb00-\ufb06]/gu, (c) => LIGATURES[c] ?? c));
       cur.size = Math.max(cur.size, size);
       cur.endX = x + it.width;
     }
@@ -133,6 +153,25 @@ function toLines(items: Item[]): Line[] {
   }
   if (cur) lines.push({ text: cur.parts.join(''), y: cur.y, size: cur.size });
   return lines.filter((l) => l.text.trim() !== '');
+}
+
+/**
+ * Removes running headers and footers: a line among the first or last two of a page whose text (digits
+ * ignored, so "pagina 3 van 20" matches "pagina 4 van 20") recurs on more than half of the pages, when
+ * there are at least three pages. Page numbers alone are dropped the same way.
+ */
+function dropRunningLines(pages: Line[][]): void {
+  if (pages.length < 3) return;
+  const key = (l: Line) => l.text.replace(/\d+/gu, '#').replace(/\s+/gu, ' ').trim().toLowerCase();
+  const edges = (lines: Line[]) => new Set([...lines.slice(0, 2), ...lines.slice(-2)].map(key));
+  const counts = new Map<string, number>();
+  for (const lines of pages) for (const k of edges(lines)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const running = new Set([...counts].filter(([, n]) => n > pages.length / 2).map(([k]) => k));
+  if (running.size === 0) return;
+  pages.forEach((lines, p) => {
+    const edge = new Set([...lines.slice(0, 2), ...lines.slice(-2)]);
+    pages[p] = lines.filter((l) => !(edge.has(l) && running.has(key(l))));
+  });
 }
 
 /** Writes one page: headings alone, lines joined into paragraphs, a larger gap starts a new paragraph. */
@@ -157,7 +196,8 @@ function writePage(out: TextBuilder, lines: Line[], bodySize: number): void {
       return;
     }
     const prev = lines[i - 1];
-    if (prev && prev.y - line.y > 1.6 * spacing) flush();
+    // A large gap down, or a jump back up (the top of the next column), ends the paragraph.
+    if (prev && (prev.y - line.y > 1.6 * spacing || line.y > prev.y + 0.5 * bodySize)) flush();
     para.push(line.text);
   });
   flush();

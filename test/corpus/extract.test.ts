@@ -5,6 +5,7 @@ import { extractMarkdown } from '../../src/corpus/markdown.js';
 import { cleanRaw } from '../../src/ingest/build.js';
 import { chunkDocument } from '../../src/ingest/chunk.js';
 import type { RawDoc } from '../../src/corpus/load.js';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { renderPdf, renderScannedPdf } from '../helpers/fixture-corpus.js';
 
 const headingTexts = (x: { text: string; headings: { start: number; end: number }[] }) =>
@@ -78,6 +79,32 @@ describe('extractDocument', () => {
     await expect(
       extractDocument('a.html', new TextEncoder().encode('<script>x()</script><nav>Menu</nav>')),
     ).rejects.toThrow(/no text/);
+  });
+
+  it('drops running headers and page numbers, and keeps two columns apart', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    const topics = ['', 'bewegen', 'wandelen', 'zwemmen'];
+    for (let p = 1; p <= 3; p++) {
+      const page = doc.addPage([595, 842]);
+      page.drawText('Richtlijn rugpijn - versie 2024', { x: 60, y: 810, size: 9, font });
+      page.drawText(`Linkerkolom over ${topics[p]}.`, { x: 60, y: 700, size: 11, font });
+      page.drawText(`Rechts: ${topics[p]} en fietsen.`, { x: 330, y: 700, size: 11, font });
+      page.drawText(`Pagina ${p} van 3`, { x: 270, y: 30, size: 9, font });
+    }
+    const ex = await extractDocument('k.pdf', await doc.save());
+    expect(ex.text).not.toMatch(/versie 2024|Pagina \d van 3/);
+    expect(ex.text).toContain('Linkerkolom over wandelen.\nRechts: wandelen en fietsen.');
+    expect(ex.pages).toHaveLength(3);
+  });
+
+  it('decodes an HTML page in the charset it declares', async () => {
+    const bytes = Uint8Array.from([
+      ...new TextEncoder().encode('<meta charset="windows-1252"><p>Pati'),
+      0xeb,
+      ...new TextEncoder().encode('nten</p>'),
+    ]);
+    expect((await extractDocument('a.html', bytes)).text).toBe('Patiënten');
   });
 
   it('keeps a text file byte for byte', async () => {
