@@ -150,6 +150,22 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           },
         },
       },
+      '/api/admin/reload': {
+        post: {
+          summary: 'Rebuild the index from the corpus folder and swap it in when complete (old index serves meanwhile).',
+          description:
+            'Always needs a bearer token (RUGWIJS_ADMIN_TOKEN, else RUGWIJS_API_TOKEN; disabled without either). ' +
+            '202 with the reload status at once, or with ?wait=true 200 with outcome swapped | unchanged | failed ' +
+            '(a failed rebuild keeps the previous index; /healthz shows it under reload.lastError).',
+          security: [{ bearerAuth: [] }],
+          parameters: [{ name: 'wait', in: 'query', required: false, schema: { type: 'boolean' } }],
+          responses: {
+            '200': { description: 'The reload finished (wait=true).' },
+            '202': { description: 'The reload started or was queued.' },
+            '401': errorResponse('Missing or wrong token, or reload over HTTP disabled.'),
+          },
+        },
+      },
       '/mcp': {
         post: {
           summary: 'Model Context Protocol, Streamable HTTP transport (stateless JSON-RPC 2.0).',
