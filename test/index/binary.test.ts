@@ -75,3 +75,16 @@ describe('binary index files', () => {
     );
   });
 });
+
+describe('offset map runs (docs.bin)', () => {
+  it('decodeMap(encodeMap(m)) === m for any non-decreasing map (property)', async () => {
+    const { encodeMap, decodeMap } = await import('../../src/ingest/doc-store.js');
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 200 }), (steps) => {
+        let at = 0;
+        const map = Int32Array.from([0, ...steps.map((s) => (at += s))]);
+        expect([...(decodeMap(encodeMap(map), map.length) ?? [])]).toEqual([...map]);
+      }),
+    );
+  });
+});
