@@ -131,6 +131,8 @@ export function deriveMetadata(
     derived.push('publisher');
   }
   if (found && (found.publisher === publisher || publisher.includes(found.label))) shortName = found.label;
+  // A publisher the document names itself (HTML site name, PDF author) labels it too: "document van X".
+  if (!shortName && publisher !== 'onbekend' && publisher.length <= 40) shortName = publisher;
 
   let date = given.date;
   if (!date) {
