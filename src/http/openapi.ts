@@ -74,7 +74,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       title: 'rugwijs',
       version,
       description:
-        'Cited answers to low-back-pain questions, grounded only in five Dutch source documents. ' +
+        'Cited answers to low-back-pain questions, grounded only in the Dutch documents of the corpus. ' +
         'Every answer sentence carries [n] markers whose citations quote the original text verbatim.',
     },
     paths: {
