@@ -251,10 +251,15 @@ const DATE_RE = new RegExp(
 const DATE_CUE_RE =
   /(gepubliceerd|publicatiedatum|datum|laatst (?:herzien|bijgewerkt|gewijzigd|aangepast)|bijgewerkt op|herzien|update|versie|verschenen)[^\n\d]{0,25}$/iu;
 
+/** Characters from the start in which a date without a cue word can be the document's own (its dateline). */
+const DATELINE_CHARS = 400;
+
 /**
  * The date a document states for itself, as ISO (YYYY-MM-DD or YYYY-MM): a date right after a cue word
- * ("gepubliceerd op", "laatst herzien") anywhere in the first 6000 characters, else the first date in
- * the head. Day-month order is Dutch (20-06-2025 is 20 June). Impossible dates are ignored.
+ * ("gepubliceerd op", "laatst herzien") anywhere in the first 6000 characters, else a dateline: a date in
+ * the first 400 characters on a short line (≤ 12 words) and not in parentheses — a date inside a sentence
+ * or a "(VRT NWS 21 mei 2024)" reference is one the text mentions, not its own. Day-month order is Dutch
+ * (20-06-2025 is 20 June). Impossible dates are ignored.
  */
 export function findDate(text: string): string | undefined {
   const scan = text.slice(0, 6000);
@@ -263,9 +268,18 @@ export function findDate(text: string): string | undefined {
     const iso = toIso(m);
     if (!iso) continue;
     if (DATE_CUE_RE.test(scan.slice(Math.max(0, m.index - 40), m.index))) return iso;
-    if (first === undefined && m.index < HEAD_CHARS) first = iso;
+    if (first === undefined && m.index < DATELINE_CHARS && isDateline(scan, m.index)) first = iso;
   }
   return first;
+}
+
+function isDateline(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const lineEnd = text.indexOf('\n', at);
+  const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+  const before = text.slice(lineStart, at);
+  const inParentheses = before.lastIndexOf('(') > before.lastIndexOf(')');
+  return !inParentheses && line.trim().split(/\s+/u).length <= 12;
 }
 
 function toIso(m: RegExpMatchArray): string | undefined {

@@ -115,3 +115,15 @@ describe('deriveMetadata', () => {
     expect(m.derived).toEqual(['publisher', 'date', 'authority', 'label']);
   });
 });
+
+describe('findDate datelines', () => {
+  it('does not take a date the text mentions in passing or in a reference', () => {
+    expect(
+      findDate(
+        'Titel\n\nDe klachten stegen met 20% volgens een enquête van 21 mei 2024 bij duizend werknemers in België.',
+      ),
+    ).toBeUndefined();
+    expect(findDate('Titel\n\nKlachten nemen toe (VRT NWS 21 mei 2024).')).toBeUndefined();
+    expect(findDate('Titel\n\n12 maart 2024 — Door de redactie\n\nTekst.')).toBe('2024-03-12');
+  });
+});
