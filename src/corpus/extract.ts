@@ -3,6 +3,12 @@ import { extractMarkdown } from './markdown.js';
 import { extractPdf, UnreadablePdfError } from './pdf.js';
 import type { HeadingSpan } from './text-builder.js';
 
+/**
+ * Version of text extraction and metadata derivation. The build stores their output, so a change to
+ * either (a parser fix, a new date rule) must rebuild indexes made by the old code: bump this.
+ */
+export const EXTRACTOR_VERSION = 'extract-1';
+
 /** Document formats the corpus accepts, by file extension. */
 export type DocFormat = 'text' | 'markdown' | 'html' | 'pdf';
 

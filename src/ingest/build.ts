@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { EXTRACTOR_VERSION } from '../corpus/extract.js';
 import { loadCorpus, scanCorpus, type CorpusScan, type RawDoc, type SkippedFile } from '../corpus/load.js';
 import { cleanDocument } from '../corpus/clean.js';
 import { chunkDocument, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk.js';
@@ -82,7 +83,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     };
   }
 
-  const prevDocs = new Map((previous?.docs ?? []).map((d) => [`${d.raw.path}\u0000${d.raw.sha256}`, d]));
+  // Stored documents are reused only when the same extraction code produced them.
+  const reusable = previous?.manifest.extractorVersion === EXTRACTOR_VERSION ? previous.docs : [];
+  const prevDocs = new Map(reusable.map((d) => [`${d.raw.path}\u0000${d.raw.sha256}`, d]));
   const { sources, docs, skipped, sourcesSha256, orphanEntries } = await loadCorpus(options.corpusDir, {
     reuse: (p, hash) => prevDocs.get(`${p}\u0000${hash}`)?.raw,
   });
@@ -148,6 +151,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     sourcesSha256,
     chunker,
     analyzerVersion: ANALYZER_VERSION,
+    extractorVersion: EXTRACTOR_VERSION,
     embedder: { id: embedder.id, dimension: embedder.dimension },
     chunks: chunks.length,
     files,
@@ -213,6 +217,7 @@ export function isCurrent(manifest: Manifest, scan: CorpusScan, chunker: ChunkOp
     corpusChanges(manifest, scan).length === 0 &&
     JSON.stringify(manifest.chunker) === JSON.stringify(chunker) &&
     manifest.analyzerVersion === ANALYZER_VERSION &&
+    manifest.extractorVersion === EXTRACTOR_VERSION &&
     sameEmbedder(manifest.embedder.id, embedderId)
   );
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { EXTRACTOR_VERSION } from '../corpus/extract.js';
 import { scanCorpus } from '../corpus/load.js';
 import { createAnalyzer, type Analyzer } from '../text/analyze.js';
 import { Bm25Index } from '../index/bm25.js';
@@ -53,6 +54,12 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
     throw new AppError(
       'index_stale',
       `Index was built with analyzer ${manifest.analyzerVersion}; run "npm run ingest".`,
+    );
+  }
+  if (manifest.extractorVersion !== EXTRACTOR_VERSION) {
+    throw new AppError(
+      'index_stale',
+      `Index was built with text extraction ${manifest.extractorVersion}, this version uses ${EXTRACTOR_VERSION}; run "npm run ingest".`,
     );
   }
   const wantEmbedder = expectedEmbedderId(options.embedModel);

@@ -24,6 +24,8 @@ export const ManifestSchema = z.object({
   sourcesSha256: z.string(),
   chunker: z.object({ minWords: z.number(), maxWords: z.number(), overlapSentences: z.number() }),
   analyzerVersion: z.string(),
+  /** Extraction and metadata-derivation code the stored documents came from (src/corpus/extract.ts). */
+  extractorVersion: z.string(),
   embedder: z.object({ id: z.string(), dimension: z.number().int().positive() }),
   chunks: z.number().int().nonnegative(),
   /** sha256 of every file in the build folder, checked before anything is parsed. */

@@ -211,7 +211,10 @@ describe('ensureIndex', () => {
 
   it('rebuilds an index of the previous format version (1: .txt only, JSON postings) cleanly', async () => {
     const indexDir = await copyIndex();
-    const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     // What a version-1 manifest looked like: no paths, no skipped list, no sources.json hash.
     const { skipped: _s, sourcesSha256: _h, ...v1 } = manifest;
     await writeFile(path.join(indexDir, 'manifest.json'), JSON.stringify({ ...v1, formatVersion: 1 }));
@@ -222,6 +225,24 @@ describe('ensureIndex', () => {
     expect(index.manifest.formatVersion).toBe(2);
     expect(index.manifest.build).not.toBe(manifest.build);
     expect(await readdir(indexDir)).toEqual(expect.arrayContaining([index.manifest.build]));
+  });
+
+  it('rebuilds an index whose documents came from older extraction code', async () => {
+    const indexDir = await copyIndex();
+    const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    await writeFile(
+      path.join(indexDir, 'manifest.json'),
+      JSON.stringify({ ...manifest, extractorVersion: 'extract-0' }),
+    );
+    await expect(loadIndex({ corpusDir, indexDir })).rejects.toMatchObject({
+      code: 'index_stale',
+      message: /extract-0/,
+    });
+    const report = await buildIndex({ corpusDir, indexDir });
+    expect(report).toMatchObject({ status: 'built', reusedDocuments: 0 });
   });
 
   it('does not rebuild an intact index', async () => {
