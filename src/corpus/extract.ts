@@ -7,7 +7,7 @@ import type { HeadingSpan } from './text-builder.js';
  * Version of text extraction and metadata derivation. The build stores their output, so a change to
  * either (a parser fix, a new date rule) must rebuild indexes made by the old code: bump this.
  */
-export const EXTRACTOR_VERSION = 'extract-1';
+export const EXTRACTOR_VERSION = 'extract-2';
 
 /** Document formats the corpus accepts, by file extension. */
 export type DocFormat = 'text' | 'markdown' | 'html' | 'pdf';

@@ -127,3 +127,11 @@ describe('findDate datelines', () => {
     expect(findDate('Titel\n\n12 maart 2024 — Door de redactie\n\nTekst.')).toBe('2024-03-12');
   });
 });
+
+describe('hospital publishers', () => {
+  it('takes a named hospital, never "het ziekenhuis"', () => {
+    expect(derive('Rugschool in het ziekenhuis\n\nHet ziekenhuis biedt een rugschool aan.').publisher).toBe('onbekend');
+    expect(derive('Rugschool\n\nInformatie van Ziekenhuis Rivierenland over de rugschool.').publisher).toBe('Ziekenhuis Rivierenland');
+    expect(derive('Rugschool\n\nDe Rijnstate Ziekenhuis rugschool.').publisher).toBe('Rijnstate Ziekenhuis');
+  });
+});

@@ -34,7 +34,7 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
     sourcesSha256: '',
     chunker: { minWords: 60, maxWords: 220, overlapSentences: 1 },
     analyzerVersion: 'nl-analyzer-1',
-    extractorVersion: 'extract-1',
+    extractorVersion: 'extract-2',
     embedder: { id: 'corpus-lsa-v1', dimension: 76 },
     chunks: 1,
     files: { 'chunks.json': sha256(CHUNKS), 'bm25.json': sha256(BM25) },
