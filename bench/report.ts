@@ -65,8 +65,8 @@ export function printResults(r: BenchResults): void {
     console.log('\nGrowth (synthetic corpora: originals + perturbed variants)');
     console.log(
       table(
-        ['scale', 'docs', 'MB', 'chunks', 'ingest ms', 'load ms', 'retr p50', 'retr p95', 'answer p50', 'answer p95', 'MiniS p50', 'MiniS p95'],
-        r.growth.map((g) => [`${g.scale}×`, g.documents, g.corpusMb, g.chunks, g.ingestMs, g.loadMs, g.retrieve.p50, g.retrieve.p95, g.answer.p50, g.answer.p95, g.minisearch.p50, g.minisearch.p95]),
+        ['scale', 'docs', 'MB', 'chunks', 'ingest ms', 'ingest ms/MB', 'load ms', 'engine ms', 'retr p50', 'retr p95', 'answer p50', 'answer p95', 'MiniS p50', 'MiniS p95'],
+        r.growth.map((g) => [`${g.scale}×`, g.documents, g.corpusMb, g.chunks, g.ingestMs, g.ingestMsPerMb, g.loadMs, g.engineMs, g.retrieve.p50, g.retrieve.p95, g.answer.p50, g.answer.p95, g.minisearch.p50, g.minisearch.p95]),
       ),
     );
   }

@@ -14,6 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/config.js';
+import { formatOf } from '../src/corpus/extract.js';
+import { listFiles } from '../src/corpus/load.js';
 import { loadGold } from '../src/eval/gold.js';
 import {
   compareWithMiniSearch,
@@ -34,7 +36,7 @@ import { readRssMb, spawnServer } from './server.js';
 import { printSoak, runSoak } from './soak.js';
 import { median, round, type LatencySummary } from './stats.js';
 import { writeSyntheticCorpus } from './synthetic.js';
-import { checkTargets, type TargetCheck } from './targets.js';
+import { checkGrowthTargets, checkTargets, type TargetCheck } from './targets.js';
 
 /** One row of the growth table. */
 export interface GrowthRow {
@@ -43,7 +45,12 @@ export interface GrowthRow {
   corpusMb: number;
   chunks: number;
   ingestMs: number;
+  /** Ingest time per MB of corpus (ms/MB): the growth target compares it across scales. */
+  ingestMsPerMb: number;
+  /** In-process loadIndex (ms): verify checksums, read the stored documents, postings, embedder, graph. */
   loadMs: number;
+  /** createEngine on the built index (ms): loadIndex + prompts + splitting every passage into sentences. */
+  engineMs: number;
   retrieve: LatencySummary;
   answer: LatencySummary;
   minisearch: LatencySummary;
@@ -157,7 +164,9 @@ async function main(): Promise<void> {
   const loaded = await timeLoad(corpusDir, indexDir);
   log(`retrieve / answer timings over ${gold.length} gold questions × ${opts.rounds} rounds`);
   const retrieveSummary = await timeRetrieve(loaded.index, allQuestions, opts.rounds);
+  const engineT0 = performance.now();
   const engine = await extractiveEngine(corpusDir, indexDir);
+  const engineMs1 = round(performance.now() - engineT0, 1);
   const answerSummary = await timeAnswer(engine, allQuestions, opts.rounds);
   log('hybrid vs MiniSearch');
   const comparison = await compareWithMiniSearch(loaded.index, answerable, opts.rounds);
@@ -175,14 +184,19 @@ async function main(): Promise<void> {
       const ing = scale === 1 ? ingest : await timeIngest(dir, idx, 1);
       const ld = scale === 1 ? { index: loaded.index, ms: loaded.ms } : await timeLoad(dir, idx);
       log(`growth ${scale}×: ${ing.chunks} chunks, queries × ${rounds} rounds`);
+      const engT0 = performance.now();
       const eng = scale === 1 ? engine : await extractiveEngine(dir, idx);
+      const engineMs = scale === 1 ? engineMs1 : round(performance.now() - engT0, 1);
+      const mb = (synth?.bytes ?? (await corpusBytes(corpusDir))) / 1024 ** 2;
       growth.push({
         scale,
         documents: ing.documents,
-        corpusMb: round((synth?.bytes ?? (await corpusBytes(corpusDir))) / 1024 ** 2, 2),
+        corpusMb: round(mb, 2),
         chunks: ing.chunks,
         ingestMs: ing.ms,
+        ingestMsPerMb: round(ing.ms / mb, 0),
         loadMs: ld.ms,
+        engineMs,
         retrieve: scale === 1 ? retrieveSummary : await timeRetrieve(ld.index, allQuestions, rounds),
         answer: scale === 1 ? answerSummary : await timeAnswer(eng, allQuestions, rounds),
         minisearch: await timeMiniSearch(ld.index, allQuestions, rounds),
@@ -269,7 +283,7 @@ async function main(): Promise<void> {
     growth,
     load: { idleRssMb, maxRssMb, runs },
     ...(profile ? { profile } : {}),
-    targets: opts.skipLoad ? [] : checkTargets({ load: runs, readyMs: coldMedian, maxRssMb }),
+    targets: [...(opts.skipLoad ? [] : checkTargets({ load: runs, readyMs: coldMedian, maxRssMb })), ...checkGrowthTargets(growth)],
   };
   const out = path.join(PROJECT_ROOT, 'bench', 'results.json');
   await fs.writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -279,7 +293,7 @@ async function main(): Promise<void> {
 
 async function corpusBytes(dir: string): Promise<number> {
   let total = 0;
-  for (const name of await fs.readdir(dir)) if (name.endsWith('.txt')) total += (await fs.stat(path.join(dir, name))).size;
+  for (const name of await listFiles(dir)) if (formatOf(name)) total += (await fs.stat(path.join(dir, name))).size;
   return total;
 }
 

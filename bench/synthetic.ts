@@ -73,7 +73,9 @@ export async function writeSyntheticCorpus(sourceDir: string, targetDir: string,
       const text = v === 0 ? doc.original : perturb(doc.original, random);
       await fs.writeFile(path.join(targetDir, file), text);
       bytes += Buffer.byteLength(text);
-      meta.push(v === 0 ? source : { ...source, file, title: `${source.title} (variant ${v})` });
+      // `derived` is the loader's note, not a sources.json field.
+      const { derived: _derived, ...entry } = source;
+      meta.push(v === 0 ? entry : { ...entry, file, title: `${entry.title} (variant ${v})` });
     }
   }
   await fs.writeFile(path.join(targetDir, SOURCES_FILE), JSON.stringify(meta, null, 2));

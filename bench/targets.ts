@@ -1,4 +1,5 @@
 import type { LoadResult } from './load.js';
+import type { GrowthRow } from './run.js';
 
 /** One performance target from the issue, checked against measured figures. */
 export interface TargetCheck {
@@ -54,4 +55,34 @@ export function checkTargets(input: TargetInputs): TargetCheck[] {
   checks.push({ target: 'ready ≤ 1 s from a built index', measured: `${input.readyMs} ms (median spawn → /healthz 200)`, met: input.readyMs <= 1000 });
   checks.push({ target: 'RSS ≤ 250 MB', measured: `${input.maxRssMb} MB (max during load)`, met: input.maxRssMb <= 250 });
   return checks;
+}
+
+/**
+ * Growth targets (issue 11), judged on the largest scale against 1×: ingest time per MB at most 3× the 1×
+ * figure, index load (loadIndex) at most 1.5 s, answer p95 at most 3× the 1× p95. Empty without a 1× row
+ * and a larger one.
+ */
+export function checkGrowthTargets(growth: readonly GrowthRow[]): TargetCheck[] {
+  const base = growth.find((g) => g.scale === 1);
+  const top = [...growth].sort((a, b) => b.scale - a.scale)[0];
+  if (!base || !top || top.scale === 1) return [];
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const at = `${top.scale}×`;
+  return [
+    {
+      target: `ingest per MB at ${at} ≤ 3× that of 1×`,
+      measured: `${top.ingestMsPerMb} vs ${base.ingestMsPerMb} ms/MB (×${ratio(top.ingestMsPerMb, base.ingestMsPerMb)})`,
+      met: top.ingestMsPerMb <= 3 * base.ingestMsPerMb,
+    },
+    {
+      target: `index load at ${at} ≤ 1.5 s`,
+      measured: `${top.loadMs} ms loadIndex (engine ready incl. sentence preparation: ${top.engineMs} ms)`,
+      met: top.loadMs <= 1500,
+    },
+    {
+      target: `answer p95 at ${at} ≤ 3× that of 1×`,
+      measured: `${top.answer.p95} vs ${base.answer.p95} ms (×${ratio(top.answer.p95, base.answer.p95)})`,
+      met: top.answer.p95 <= 3 * base.answer.p95,
+    },
+  ];
 }

@@ -30,6 +30,15 @@ const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Bearer token required on /api and /mcp when set. */
   apiToken: optionalString,
+  /** Bearer token for POST /api/admin/reload; unset = the API token; neither = reload over HTTP disabled. */
+  adminToken: optionalString,
+  /** Rebuild and swap the index when files in the corpus folder change (default true; "false" = off). */
+  watchCorpus: z
+    .union([z.boolean(), z.string()])
+    .default(true)
+    .transform((v) => v === true || (typeof v === 'string' && !/^(0|false|no|off)$/iu.test(v.trim()))),
+  /** Quiet time after the last corpus change before the rebuild starts (ms, default 1000). */
+  reloadDebounceMs: z.coerce.number().int().min(0).max(600_000).default(1000),
   /** Comma-separated CORS origins; unset = CORS off. */
   corsOrigins: optionalString,
   /** Extra allowed Host header values for /mcp DNS-rebinding protection (comma-separated). */
@@ -61,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST || undefined,
     port: env.PORT || undefined,
     apiToken: env.RUGWIJS_API_TOKEN,
+    adminToken: env.RUGWIJS_ADMIN_TOKEN,
+    watchCorpus: env.RUGWIJS_WATCH || undefined,
+    reloadDebounceMs: env.RUGWIJS_RELOAD_DEBOUNCE_MS || undefined,
     corsOrigins: env.RUGWIJS_CORS_ORIGINS,
     allowedHosts: env.RUGWIJS_ALLOWED_HOSTS,
     rateLimitPerMinute: env.RUGWIJS_RATE_LIMIT || undefined,

@@ -42,9 +42,38 @@ export async function createEngine(config: Config, log?: Logger): Promise<Engine
   return { index, prompts, config, sentences: prepareSentences(index), ranker: loadRanker() };
 }
 
-/** Answers a validated question (the shared core of CLI ask, POST /api/ask and MCP answer_question). */
-export function ask(engine: Engine, input: AskInput): Promise<Answer> {
-  return answer(engine, input.question, { k: input.k, history: input.history });
+/**
+ * Answers a validated question (the shared core of CLI ask, POST /api/ask and MCP answer_question).
+ * Citations of a PDF carry the 1-based `page` their quote starts on.
+ */
+export async function ask(engine: Engine, input: AskInput): Promise<Answer> {
+  const result = await answer(engine, input.question, { k: input.k, history: input.history });
+  return withPages(engine, result);
+}
+
+/** Adds `page` to every citation whose document has page offsets (PDF); other citations are unchanged. */
+export function withPages(engine: Engine, result: Answer): Answer {
+  const paged = <T extends { file: string; start: number; page?: number }>(c: T): T => {
+    const pages = engine.index.docs.get(c.file)?.pages;
+    if (!pages || pages.length === 0 || c.page !== undefined) return c;
+    return { ...c, page: pageAt(pages, c.start) };
+  };
+  return { ...result, citations: result.citations.map(paged), moreEvidence: result.moreEvidence.map(paged) };
+}
+
+/**
+ * 1-based page of an offset, given ascending page start offsets (pages[0] = 0): the last page starting at
+ * or before the offset.
+ */
+export function pageAt(pages: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = pages.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((pages[mid] as number) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 /** Searches passages (CLI search, POST /api/search, MCP search_passages). */

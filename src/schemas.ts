@@ -5,7 +5,8 @@ import { z } from 'zod';
  * Types come from z.infer.
  */
 
-export const SourceKindSchema = z.enum(['guideline', 'evidence-summary', 'practice-article', 'news']);
+/** 'unknown': kind not given and not recognisable; ranks below guidelines and evidence summaries (src/corpus/metadata.ts). */
+export const SourceKindSchema = z.enum(['guideline', 'evidence-summary', 'practice-article', 'news', 'unknown']);
 
 /** One previous turn of a conversation. */
 export const TurnSchema = z.object({

@@ -4,7 +4,7 @@
  */
 
 /** Kind of source document; determines authority when sources disagree. */
-export type SourceKind = 'guideline' | 'evidence-summary' | 'practice-article' | 'news';
+export type SourceKind = 'guideline' | 'evidence-summary' | 'practice-article' | 'news' | 'unknown';
 
 /** One entry of `corpus/sources.json`. */
 export interface SourceMeta {
@@ -18,6 +18,8 @@ export interface SourceMeta {
   authority: number;
   /** Short label used in attributions, e.g. "KCE-richtlijn". */
   label: string;
+  /** Fields derived from the document because no `sources.json` entry gave them (for `rugwijs sources`). */
+  derived?: string[];
 }
 
 /** A corpus document: the original bytes as text plus the cleaned text and its offset map. */
@@ -32,6 +34,15 @@ export interface CleanDoc {
    * map[text.length] === original.length, so a cleaned span [a, b) maps to original [map[a], map[b]).
    */
   map: Int32Array;
+  /**
+   * Original offsets where a heading found by a document parser (HTML, Markdown, PDF font size) starts.
+   * Undefined for plain text, whose headings are recognized by their shape.
+   */
+  headings?: readonly { start: number; level: number }[];
+  /** True when only parser headings count (HTML, Markdown); false lets shape-based headings add to them (PDF). */
+  headingsExplicit?: boolean;
+  /** PDF only: original offset where each page starts (pages[0] = 0). */
+  pages?: readonly number[];
 }
 
 /** Role of a chunk; references and author blocks are kept but rank low. */

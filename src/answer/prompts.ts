@@ -61,6 +61,7 @@ const SOURCE_KINDS = [
   'evidence-summary',
   'practice-article',
   'news',
+  'unknown',
 ] as const satisfies readonly SourceKind[];
 const REFUSAL_REASONS = [
   'no-content',

@@ -23,6 +23,8 @@ const commands: Record<string, Command> = {
       onProgress: progress.update,
     });
     progress.stop();
+    // Unreadable files are never skipped silently: one warning line each, on stderr.
+    for (const s of report.skipped) console.error(`warning: ${s.path} not indexed: ${s.reason}`);
     if (process.stdout.isTTY) {
       console.log(
         report.status === 'up-to-date'
@@ -100,6 +102,10 @@ async function lazyCommand(name: string): Promise<Command | undefined> {
       return (await import('./eval.js')).evalCommand;
     case 'serve':
       return (await import('./serve.js')).serveCommand;
+    case 'sources':
+      return (await import('./sources.js')).sourcesCommand;
+    case 'add':
+      return (await import('./sources.js')).addCommand;
     default:
       return undefined;
   }

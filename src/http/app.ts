@@ -7,7 +7,9 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../config.js';
-import { createEngine, type Engine } from '../engine.js';
+import { type Engine } from '../engine.js';
+import { EngineHolder } from '../engine-holder.js';
+import { createAdminRouter } from './admin.js';
 import { AppError, isAppError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { JSONRPC, jsonRpcError } from '../mcp/guard.js';
@@ -52,7 +54,7 @@ interface EngineState {
 }
 
 /** Follows the engine promise: requests before it resolves get 503 not_ready instead of waiting. */
-function trackEngine(engine: Engine | Promise<Engine>, logger: Logger): EngineState {
+function trackEngine(engine: Engine | Promise<Engine>, logger: Logger, holder?: EngineHolder): EngineState {
   let ready: Engine | undefined = 'then' in engine ? undefined : engine;
   let failure: ServiceUnavailableError | undefined;
   if (!ready) {
@@ -69,16 +71,24 @@ function trackEngine(engine: Engine | Promise<Engine>, logger: Logger): EngineSt
   }
   return {
     get() {
-      if (ready) return ready;
+      // A live reload swaps the holder's engine; requests always take the current one.
+      const current = holder?.current ?? ready;
+      if (current) return current;
       if (failure !== undefined) throw failure;
       throw new AppError('not_ready', 'The index is still loading; try again in a few seconds.');
     },
     health() {
-      if (ready) {
-        const m = ready.index.manifest;
+      const current = holder?.current ?? ready;
+      if (current) {
+        const m = current.index.manifest;
+        const reload = holder?.status();
         return {
           status: 200,
-          body: { status: 'ok', index: { chunks: m.chunks, builtAt: m.builtAt, embedder: m.embedder.id } },
+          body: {
+            status: 'ok',
+            index: { chunks: m.chunks, builtAt: m.builtAt, embedder: m.embedder.id, build: m.build, documents: m.corpus.length, skipped: m.skipped.map(({ path, reason }) => ({ path, reason })) },
+            ...(reload ? { reload: { ...(reload.building ? { building: reload.building } : {}), ...(reload.lastError ? { lastError: reload.lastError } : {}), ...(reload.lastReload ? { lastReload: reload.lastReload } : {}) } } : {}),
+          },
         };
       }
       if (failure !== undefined)
@@ -103,7 +113,9 @@ function unavailable(err: unknown): ServiceUnavailableError {
 
 export interface AppOptions {
   /** A client that reads none of its pending response for this long is disconnected (ms, default 10 000). */
-  writeStallMs?: number;
+  writeStallMs?: number | undefined;
+  /** Holder of the served engine, for live reload (watcher, POST /api/admin/reload) and /healthz reload status. */
+  holder?: EngineHolder;
 }
 
 /**
@@ -120,7 +132,8 @@ export function createApp(
   logger: Logger,
   options: AppOptions = {},
 ): Express {
-  const state = trackEngine(engine, logger);
+  const { holder } = options;
+  const state = trackEngine(engine, logger, holder);
   const app = express();
   app.disable('x-powered-by');
 
@@ -166,6 +179,8 @@ export function createApp(
     res.json(openApi);
   });
 
+  // Before the /api bearer check: the admin route has its own (always required) token.
+  if (holder) app.use('/api/admin', rateLimiter(config.rateLimitPerMinute), createAdminRouter(holder, config.adminToken ?? config.apiToken));
   // One request is at most one answer or search (MCP batches are refused), so counting requests counts work.
   app.use(['/api', '/mcp'], rateLimiter(config.rateLimitPerMinute), bearerAuth(config.apiToken));
   app.use(
@@ -328,7 +343,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const engine = new Promise<Engine>((resolve) => {
     provide = resolve;
   });
-  const app = createApp(engine, config, logger, { writeStallMs: options.writeStallMs });
+  // The server's own engine lives in a holder so a corpus change (watcher) or POST /api/admin/reload can swap it.
+  const holder = options.engine ? undefined : new EngineHolder(config, logger, { debounceMs: config.reloadDebounceMs });
+  const app = createApp(engine, config, logger, { writeStallMs: options.writeStallMs, ...(holder ? { holder } : {}) });
   const requestTimeout = Math.max(100, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
   // Node refuses a headers timeout longer than the request timeout.
   const headersTimeout = Math.max(100, Math.min(options.headersTimeoutMs ?? requestTimeout, requestTimeout));
@@ -356,7 +373,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     server.listen(config.port, config.host, resolve);
   });
-  provide(options.engine ?? createEngine(config, logger));
+  provide(options.engine ?? (holder as EngineHolder).start());
+  if (holder && config.watchCorpus) {
+    // Watch only once the first engine is there: changes during the first build are in that build anyway.
+    engine.then(() => closing === undefined && holder.watchCorpus(), () => undefined);
+  }
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -373,6 +394,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url: `http://${host}:${address.port}`,
     engine,
     close(graceMs = SHUTDOWN_GRACE_MS) {
+      holder?.stop();
       closing ??= new Promise<void>((resolve, reject) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();

@@ -13,7 +13,26 @@ import { ErrorBodySchema } from './errors.js';
 /** GET /healthz body: `loading` (503) until the index is loaded, then `ok` (200); `error` (503) if loading failed. */
 export const HealthSchema = z.object({
   status: z.enum(['ok', 'loading', 'error']),
-  index: z.object({ chunks: z.number().int(), builtAt: z.string(), embedder: z.string() }).optional(),
+  index: z
+    .object({
+      chunks: z.number().int(),
+      builtAt: z.string(),
+      embedder: z.string(),
+      /** Build folder being served. */
+      build: z.string().optional(),
+      documents: z.number().int().optional(),
+      /** Corpus files that could not be read, each with a one-line reason. */
+      skipped: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
+    })
+    .optional(),
+  /** Live reload: a rebuild in progress, the last failed one (the old build kept serving), the last done. */
+  reload: z
+    .object({
+      building: z.object({ trigger: z.string(), since: z.string() }).optional(),
+      lastError: z.object({ at: z.string(), code: z.string(), message: z.string() }).optional(),
+      lastReload: z.object({ at: z.string(), trigger: z.string(), swapped: z.boolean(), build: z.string() }).optional(),
+    })
+    .optional(),
   error: ErrorBodySchema.shape.error.optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
@@ -55,7 +74,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       title: 'rugwijs',
       version,
       description:
-        'Cited answers to low-back-pain questions, grounded only in five Dutch source documents. ' +
+        'Cited answers to low-back-pain questions, grounded only in the Dutch documents of the corpus. ' +
         'Every answer sentence carries [n] markers whose citations quote the original text verbatim.',
     },
     paths: {
@@ -128,6 +147,22 @@ export function buildOpenApiDocument(version: string): JsonSchema {
             '400': errorResponse('Not a bare file name (a path, "..", a separator).'),
             '404': errorResponse('No such source.'),
             ...COMMON_API_ERRORS,
+          },
+        },
+      },
+      '/api/admin/reload': {
+        post: {
+          summary: 'Rebuild the index from the corpus folder and swap it in when complete (old index serves meanwhile).',
+          description:
+            'Always needs a bearer token (RUGWIJS_ADMIN_TOKEN, else RUGWIJS_API_TOKEN; disabled without either). ' +
+            '202 with the reload status at once, or with ?wait=true 200 with outcome swapped | unchanged | failed ' +
+            '(a failed rebuild keeps the previous index; /healthz shows it under reload.lastError).',
+          security: [{ bearerAuth: [] }],
+          parameters: [{ name: 'wait', in: 'query', required: false, schema: { type: 'boolean' } }],
+          responses: {
+            '200': { description: 'The reload finished (wait=true).' },
+            '202': { description: 'The reload started or was queued.' },
+            '401': errorResponse('Missing or wrong token, or reload over HTTP disabled.'),
           },
         },
       },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { WeightedTerm } from '../text/analyze.js';
+import { packBinary, unpackBinary } from './binary-pack.js';
 
 /**
  * Okapi BM25 over pre-analyzed documents (terms from `Analyzer.terms`).
@@ -136,30 +137,56 @@ export class Bm25Index {
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
     }
     const scores = new Float64Array(this.ids.length);
-    const matched = new Map<number, string[]>();
+    const touched: number[] = [];
+    const seen = new Uint8Array(this.ids.length);
     const { k1, b, avgdl, lengths } = this;
+    const used: [string, Postings][] = [];
     for (const [term, weight] of weights) {
       const post = this.postings.get(term);
       if (post === undefined) continue;
+      used.push([term, post]);
       const w = weight * this.idf(term);
-      for (let i = 0; i < post.docs.length; i++) {
-        const d = post.docs[i] ?? 0;
-        const tf = post.tfs[i] ?? 0;
-        const norm = k1 * (1 - b + (b * (lengths[d] ?? 0)) / avgdl);
-        scores[d] = (scores[d] ?? 0) + (w * (tf * (k1 + 1))) / (tf + norm);
-        const list = matched.get(d);
-        if (list === undefined) matched.set(d, [term]);
-        else list.push(term);
+      const { docs, tfs } = post;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i] as number;
+        const tf = tfs[i] as number;
+        const norm = k1 * (1 - b + (b * (lengths[d] as number)) / avgdl);
+        if (seen[d] === 0) {
+          seen[d] = 1;
+          touched.push(d);
+        }
+        scores[d] = (scores[d] as number) + (w * (tf * (k1 + 1))) / (tf + norm);
       }
     }
-    const hits: Bm25Hit[] = [];
-    for (const [d, terms] of matched) {
-      const score = scores[d] ?? 0;
+    // Top k by (score desc, id asc) without sorting every touched document: on a large corpus a common
+    // query term touches thousands of chunks, and only k of them are returned.
+    const limit = Math.floor(k);
+    const top: number[] = [];
+    const better = (x: number, y: number) => {
+      const sx = scores[x] as number;
+      const sy = scores[y] as number;
+      if (sx !== sy) return sx > sy;
+      const ix = this.ids[x] as string;
+      const iy = this.ids[y] as string;
+      return ix < iy;
+    };
+    for (const d of touched) {
       // Vanishingly small weights can underflow to 0; such a document is not a hit.
-      if (score > 0) hits.push({ id: this.ids[d] ?? '', score, matched: terms });
+      if (!((scores[d] as number) > 0)) continue;
+      if (top.length === limit && !better(d, top[limit - 1] as number)) continue;
+      let pos = top.length === limit ? limit - 1 : top.length;
+      while (pos > 0 && better(d, top[pos - 1] as number)) {
+        top[pos] = top[pos - 1] as number;
+        pos--;
+      }
+      top[pos] = d;
+      if (top.length > limit) top.length = limit;
     }
-    hits.sort((x, y) => y.score - x.score || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return hits.slice(0, Math.floor(k));
+    return top.map((d) => ({
+      id: this.ids[d] ?? '',
+      score: scores[d] as number,
+      matched: used.filter(([, post]) => contains(post.docs, d)).map(([term]) => term),
+    }));
   }
 
   /** Plain JSON-serializable form (see {@link Bm25Index.fromJSON}). */
@@ -222,6 +249,89 @@ export class Bm25Index {
     }
     return new Bm25Index(data.params, data.ids, Int32Array.from(data.lengths), postings);
   }
+  /**
+   * Binary form (src/index/binary-pack.ts): ids, params and the sorted term list in the header; document
+   * lengths, per-term posting offsets, and all postings' document indices and frequencies as Int32 arrays.
+   * Loading is a copy plus one validation pass instead of parsing millions of JSON numbers.
+   */
+  toBinary(): Buffer {
+    const terms = [...this.postings.keys()].sort();
+    let total = 0;
+    for (const t of terms) total += this.postings.get(t)?.docs.length ?? 0;
+    const offsets = new Int32Array(terms.length + 1);
+    const docs = new Int32Array(total);
+    const tfs = new Int32Array(total);
+    let at = 0;
+    terms.forEach((t, i) => {
+      const p = this.postings.get(t) as Postings;
+      offsets[i] = at;
+      docs.set(p.docs, at);
+      tfs.set(p.tfs, at);
+      at += p.docs.length;
+    });
+    offsets[terms.length] = at;
+    return packBinary(
+      { format: FORMAT, version: VERSION, params: { k1: this.k1, b: this.b }, ids: [...this.ids], terms },
+      [Int32Array.from(this.lengths), offsets, docs, tfs],
+    );
+  }
+
+  /**
+   * Restores an index from {@link Bm25Index.toBinary} output, with the same consistency checks as
+   * {@link Bm25Index.fromJSON}.
+   * @throws AppError('index_corrupt') when the shape or the internal consistency is wrong.
+   */
+  static fromBinary(bytes: Uint8Array): Bm25Index {
+    const { header, arrays } = unpackBinary(bytes, 'bm25.bin');
+    const head = z
+      .object({ format: z.literal(FORMAT), version: z.literal(VERSION), params: ParamsSchema, ids: z.array(z.string().min(1)), terms: z.array(z.string().min(1)) })
+      .safeParse(header);
+    if (!head.success || arrays.length !== 4) throw corrupt('bad header');
+    const { ids, terms, params } = head.data;
+    const [lengths, offsets, docs, tfs] = arrays as [Int32Array, Int32Array, Int32Array, Int32Array];
+    const n = ids.length;
+    if (lengths.length !== n) throw corrupt(`${lengths.length} lengths for ${n} documents`);
+    if (offsets.length !== terms.length + 1 || docs.length !== tfs.length || offsets[terms.length] !== docs.length)
+      throw corrupt('posting table sizes do not match');
+    if (new Set(ids).size !== n) throw corrupt('duplicate document ids');
+    const counted = new Int32Array(n);
+    const postings = new Map<string, Postings>();
+    for (let t = 0; t < terms.length; t++) {
+      const from = offsets[t] as number;
+      const to = offsets[t + 1] as number;
+      const term = terms[t] as string;
+      if (to <= from || from < 0) throw corrupt(`malformed postings for "${term}"`);
+      if (postings.has(term)) throw corrupt(`duplicate term "${term}"`);
+      let prev = -1;
+      for (let i = from; i < to; i++) {
+        const d = docs[i] as number;
+        const tf = tfs[i] as number;
+        if (d <= prev || d >= n) throw corrupt(`postings for "${term}" reference document ${d} out of order/range`);
+        if (tf < 1) throw corrupt(`postings for "${term}" have term frequency ${tf}`);
+        counted[d] = (counted[d] as number) + tf;
+        prev = d;
+      }
+      postings.set(term, { docs: docs.subarray(from, to), tfs: tfs.subarray(from, to) });
+    }
+    for (let d = 0; d < n; d++) {
+      if (counted[d] !== lengths[d]) throw corrupt(`document "${ids[d]}" length does not match its postings`);
+    }
+    return new Bm25Index(params, ids, lengths, postings);
+  }
+}
+
+/** Binary search in an ascending Int32Array. */
+function contains(sorted: Int32Array, value: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid] as number;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 function unflatten(flat: readonly number[]): Postings {

@@ -2,6 +2,7 @@ import { Embeddings } from '@langchain/core/embeddings';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { TextEmbedder } from './embedder.js';
+import { packBinary, unpackBinary } from './binary-pack.js';
 
 /** Options of {@link CorpusEmbedder.train}. */
 export interface CorpusEmbedderOptions {
@@ -182,6 +183,57 @@ export class CorpusEmbedder extends Embeddings implements TextEmbedder {
       ngramIdf: [...this.#ngrams.idf],
       projection: Buffer.from(bytes).toString('base64'),
     };
+  }
+
+  /**
+   * Binary form (src/index/binary-pack.ts): vocabularies and settings in the header, idf weights as Float64
+   * and the projection as Float32 arrays — read as views instead of parsing numbers and base64.
+   */
+  toBinary(): Buffer {
+    return packBinary(
+      {
+        format: FORMAT,
+        version: FORMAT_VERSION,
+        id: this.id,
+        dimension: this.dimension,
+        charNgrams: [...this.#charNgrams],
+        charWeight: this.#charWeight,
+        words: [...this.#words.index.keys()],
+        ngrams: [...this.#ngrams.index.keys()],
+      },
+      [this.#words.idf, this.#ngrams.idf, this.#projection],
+    );
+  }
+
+  /**
+   * Restores an embedder saved with {@link toBinary}, with the checks of {@link fromJSON}.
+   * @throws AppError('index_corrupt')
+   */
+  static fromBinary(bytes: Uint8Array, tokenize: (text: string) => string[]): CorpusEmbedder {
+    const corrupt = (why: string) =>
+      new AppError('index_corrupt', `Corpus embedder file is invalid: ${why}; run "npm run ingest".`);
+    const { header, arrays } = unpackBinary(bytes, 'embedder.bin');
+    const head = CorpusEmbedderJsonSchema.omit({ wordIdf: true, ngramIdf: true, projection: true }).safeParse(header);
+    if (!head.success) throw corrupt(head.error.issues[0]?.message ?? 'bad header');
+    const data = head.data;
+    const [wordIdf, ngramIdf, projection] = arrays;
+    if (!(wordIdf instanceof Float64Array) || !(ngramIdf instanceof Float64Array) || !(projection instanceof Float32Array))
+      throw corrupt('unexpected array types');
+    if (wordIdf.length !== data.words.length || ngramIdf.length !== data.ngrams.length) throw corrupt('idf and vocabulary lengths differ');
+    if (new Set(data.words).size !== data.words.length || new Set(data.ngrams).size !== data.ngrams.length) throw corrupt('duplicate features');
+    for (const idf of [wordIdf, ngramIdf]) for (const v of idf) if (!(Number.isFinite(v) && v > 0)) throw corrupt('idf must be finite and positive');
+    const expected = (data.words.length + data.ngrams.length) * data.dimension;
+    if (projection.length !== expected) throw corrupt(`projection has ${projection.length} values, expected ${expected}`);
+    for (const v of projection) if (!Number.isFinite(v)) throw corrupt('projection contains a non-finite number');
+    return new CorpusEmbedder({
+      tokenize,
+      charNgrams: normalizeNgramSizes(data.charNgrams),
+      charWeight: data.charNgrams.length === 0 ? 0 : data.charWeight,
+      words: { terms: data.words, idf: wordIdf },
+      ngrams: { terms: data.ngrams, idf: ngramIdf },
+      dimension: data.dimension,
+      projection,
+    });
   }
 
   /**

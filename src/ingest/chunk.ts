@@ -110,7 +110,7 @@ interface Block {
  */
 export function chunkDocument(doc: CleanDoc, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): Chunk[] {
   validateOptions(options);
-  const sections = buildSections(doc.text, options.maxWords);
+  const sections = buildSections(doc, options.maxWords);
   for (const section of sections) {
     if (section.role === 'body' && mostlyCitations(doc.text, section)) section.role = 'references';
   }
@@ -171,25 +171,51 @@ function roleOf(path: string[]): ChunkRole {
   return 'body';
 }
 
-/** Paragraphs → sections of units (heading lines and sentences, long ones cut to `maxWords`). */
-function buildSections(text: string, maxWords: number): Section[] {
+/**
+ * Paragraphs → sections of units (heading lines and sentences, long ones cut to `maxWords`). Plain text:
+ * headings by shape and the known section names. Parsed documents (HTML, Markdown, PDF): the parser's
+ * headings open sections nested by level (an h3 under the h2 before it); the first paragraph, when it is
+ * a heading, is the document title and stays in the preamble.
+ */
+function buildSections(doc: CleanDoc, maxWords: number): Section[] {
+  const text = doc.text;
   const preamble: Section = { path: [], role: 'body', top: '', units: [] };
   const sections: Section[] = [preamble];
   let current = preamble;
   let container: string | undefined;
   let paragraphIndex = 0;
+  const parsed = new Map((doc.headings ?? []).map((h) => [h.start, h.level]));
+  /** Open parser headings, outermost first. */
+  const stack: { heading: string; level: number }[] = [];
   for (const para of paragraphs(text)) {
     const body = text.slice(para.start, para.end);
-    const isHeading =
-      !body.includes('\n') && (isKnownHeading(body) || (paragraphIndex > 0 && looksLikeHeading(body)));
+    const oneLine = !body.includes('\n');
+    const level = oneLine ? parsed.get(doc.map[para.start] as number) : undefined;
+    const byShape =
+      oneLine && (isKnownHeading(body) || (!doc.headingsExplicit && paragraphIndex > 0 && looksLikeHeading(body)));
+    const first = paragraphIndex === 0;
     paragraphIndex++;
-    if (isHeading) {
+    if (level !== undefined && first) {
+      // The document's title: part of the preamble, not a section of its own.
+      addUnits(current, text, para.start, para.end, true, maxWords);
+    } else if (level !== undefined) {
+      const heading = body.trim();
+      while (stack.length > 0 && (stack[stack.length - 1] as { level: number }).level >= level) stack.pop();
+      stack.push({ heading, level });
+      const path = stack.map((s) => s.heading);
+      container = undefined;
+      current = { path, role: roleOf(path), top: sectionKey(path[0] as string), units: [] };
+      sections.push(current);
+      addUnits(current, text, para.start, para.end, true, maxWords);
+    } else if (byShape) {
       const heading = body.trim();
       const key = sectionKey(heading);
       let path: string[];
       if (TOP_LEVEL_HEADINGS.has(key)) {
         path = [heading];
         container = CONTAINER_HEADINGS.has(key) ? heading : undefined;
+      } else if (stack.length > 0) {
+        path = [...stack.map((s) => s.heading), heading];
       } else {
         path = container === undefined ? [heading] : [container, heading];
       }

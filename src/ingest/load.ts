@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadCorpus, type RawDoc } from '../corpus/load.js';
-import { cleanDocument } from '../corpus/clean.js';
+import { EXTRACTOR_VERSION } from '../corpus/extract.js';
+import { scanCorpus } from '../corpus/load.js';
 import { createAnalyzer, type Analyzer } from '../text/analyze.js';
 import { Bm25Index } from '../index/bm25.js';
 import { CorpusEmbedder } from '../index/corpus-embedder.js';
@@ -10,7 +10,8 @@ import type { TextEmbedder } from '../index/embedder.js';
 import { VectorIndex } from '../index/vector-index.js';
 import { AppError } from '../errors.js';
 import type { Chunk, CleanDoc, SourceMeta } from '../types.js';
-import { BUILD_FILES, buildIndex, expectedEmbedderId, sameEmbedder, type ProgressFn } from './build.js';
+import { BUILD_FILES, buildIndex, corpusChanges, expectedEmbedderId, sameEmbedder, type ProgressFn } from './build.js';
+import { unpackDocs } from './doc-store.js';
 import { readManifest, readVerifiedFiles, type Manifest } from './manifest.js';
 import { ANALYZER_VERSION } from './index-text.js';
 
@@ -18,7 +19,10 @@ import { ANALYZER_VERSION } from './index-text.js';
 export interface LoadedIndex {
   manifest: Manifest;
   sources: Map<string, SourceMeta>;
+  /** Documents by file id: `original` is the text citations quote (extracted text for HTML/Markdown/PDF). */
   docs: Map<string, CleanDoc>;
+  /** Corpus path of each file id. */
+  paths: Map<string, string>;
   chunks: Chunk[];
   chunkById: Map<string, Chunk>;
   bm25: Bm25Index;
@@ -41,22 +45,21 @@ export interface LoadOptions {
 export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   const manifest = await readManifest(options.indexDir);
   const files = await readVerifiedFiles(options.indexDir, manifest);
-  const { sources, docs } = await loadCorpus(options.corpusDir);
-
-  const changed = docs
-    .filter((d) => manifest.corpus.find((c) => c.file === d.file)?.sha256 !== d.sha256)
-    .map((d) => d.file);
-  const removed = manifest.corpus.filter((c) => !docs.some((d) => d.file === c.file)).map((c) => c.file);
-  if (changed.length > 0 || removed.length > 0) {
-    throw new AppError(
-      'index_stale',
-      `Index is stale: corpus changed (${[...changed, ...removed].join(', ')}); run "npm run ingest" to rebuild.`,
-    );
+  const changed = corpusChanges(manifest, await scanCorpus(options.corpusDir));
+  if (changed.length > 0) {
+    const shown = changed.slice(0, 5).join(', ') + (changed.length > 5 ? ` and ${changed.length - 5} more` : '');
+    throw new AppError('index_stale', `Index is stale: corpus changed (${shown}); run "npm run ingest" to rebuild.`);
   }
   if (manifest.analyzerVersion !== ANALYZER_VERSION) {
     throw new AppError(
       'index_stale',
       `Index was built with analyzer ${manifest.analyzerVersion}; run "npm run ingest".`,
+    );
+  }
+  if (manifest.extractorVersion !== EXTRACTOR_VERSION) {
+    throw new AppError(
+      'index_stale',
+      `Index was built with text extraction ${manifest.extractorVersion}, this version uses ${EXTRACTOR_VERSION}; run "npm run ingest".`,
     );
   }
   const wantEmbedder = expectedEmbedderId(options.embedModel);
@@ -68,8 +71,10 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   }
 
   const analyzer = createAnalyzer();
+  const stored = unpackDocs(fileBytes(files, BUILD_FILES.docs), BUILD_FILES.docs);
+  const docs = new Map(stored.docs.map((d) => [d.clean.file, d.clean]));
   const chunks = parseChunks(parseJson(files, BUILD_FILES.chunks), manifest, docs);
-  const bm25 = Bm25Index.fromJSON(parseJson(files, BUILD_FILES.bm25));
+  const bm25 = Bm25Index.fromBinary(fileBytes(files, BUILD_FILES.bm25));
   if (bm25.size !== chunks.length) {
     throw new AppError(
       'index_corrupt',
@@ -80,7 +85,7 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   const embedder: TextEmbedder = model
     ? // Imported on demand: the model runtime costs ~0.8 s to load and the default embedder never needs it.
       await import('../index/transformers-embedder.js').then((m) => m.TransformersEmbedder.load(model))
-    : CorpusEmbedder.fromJSON(parseJson(files, BUILD_FILES.embedder), (t) => analyzer.terms(t));
+    : CorpusEmbedder.fromBinary(fileBytes(files, BUILD_FILES.embedder), (t) => analyzer.terms(t));
   if (embedder.dimension !== manifest.embedder.dimension) {
     throw new AppError(
       'index_mismatch',
@@ -94,8 +99,9 @@ export async function loadIndex(options: LoadOptions): Promise<LoadedIndex> {
   );
   return {
     manifest,
-    sources: new Map(sources.map((s) => [s.file, s])),
-    docs: new Map(docs.map((d) => [d.file, cleanDocument(d.file, d.original)])),
+    sources: new Map(stored.sources.map((s) => [s.file, s])),
+    docs,
+    paths: new Map(stored.docs.map((d) => [d.raw.file, d.raw.path])),
     chunks,
     chunkById: new Map(chunks.map((c) => [c.id, c])),
     bm25,
@@ -132,7 +138,6 @@ const ChunkSchema = z.object({
   file: z.string(),
   section: z.array(z.string()),
   role: z.enum(['body', 'references', 'authors']),
-  text: z.string(),
   start: z.number().int().nonnegative(),
   end: z.number().int().nonnegative(),
   cleanStart: z.number().int().nonnegative(),
@@ -144,7 +149,7 @@ const ChunkSchema = z.object({
  * every chunk, the count, unique ids, and offsets that lie inside the document they name. Queries index
  * into the documents with these offsets, so a bad one must stop the load, not a later request.
  */
-function parseChunks(json: unknown, manifest: Manifest, docs: RawDoc[]): Chunk[] {
+function parseChunks(json: unknown, manifest: Manifest, docs: Map<string, CleanDoc>): Chunk[] {
   const corrupt = (why: string) =>
     new AppError(
       'index_corrupt',
@@ -155,20 +160,29 @@ function parseChunks(json: unknown, manifest: Manifest, docs: RawDoc[]): Chunk[]
     const issue = parsed.error.issues[0];
     throw corrupt(`${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'bad shape'}`);
   }
-  const chunks = parsed.data;
-  if (chunks.length !== manifest.chunks)
-    throw corrupt(`${chunks.length} chunks, the manifest says ${manifest.chunks}`);
-  const lengths = new Map(docs.map((d) => [d.file, d.original.length]));
+  const stored = parsed.data;
+  if (stored.length !== manifest.chunks)
+    throw corrupt(`${stored.length} chunks, the manifest says ${manifest.chunks}`);
   const ids = new Set<string>();
-  for (const c of chunks) {
+  const chunks: Chunk[] = [];
+  for (const c of stored) {
     if (ids.has(c.id)) throw corrupt(`duplicate chunk id ${c.id}`);
     ids.add(c.id);
-    const length = lengths.get(c.file);
-    if (length === undefined) throw corrupt(`chunk ${c.id} names unknown file ${c.file}`);
-    if (c.start > c.end || c.end > length || c.cleanStart > c.cleanEnd)
+    const doc = docs.get(c.file);
+    if (doc === undefined) throw corrupt(`chunk ${c.id} names unknown file ${c.file}`);
+    if (c.start > c.end || c.end > doc.original.length || c.cleanStart > c.cleanEnd || c.cleanEnd > doc.text.length)
       throw corrupt(`chunk ${c.id} has offsets out of range`);
+    // The text is not stored twice: it is the chunk's slice of the stored cleaned text.
+    chunks.push({ ...c, text: doc.text.slice(c.cleanStart, c.cleanEnd) });
   }
   return chunks;
+}
+
+function fileBytes(files: Map<string, Buffer>, name: string): Buffer {
+  const bytes = files.get(name);
+  if (!bytes)
+    throw new AppError('index_corrupt', `Index file ${name} is missing from the manifest; run "npm run ingest".`);
+  return bytes;
 }
 
 function parseJson(files: Map<string, Buffer>, name: string): unknown {

@@ -4,17 +4,28 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 
-/** Bump when the on-disk layout of a build changes; older builds are then refused as mismatched. */
-export const INDEX_FORMAT_VERSION = 1;
+/**
+ * Bump when the on-disk layout of a build changes; older builds are then refused as mismatched (and
+ * `ensureIndex` rebuilds them). 2: any format in (paths, skipped files, sources.json hash), stored
+ * documents (docs.bin), binary BM25 (bm25.bin) and embedder (embedder.bin).
+ */
+export const INDEX_FORMAT_VERSION = 2;
 
 export const ManifestSchema = z.object({
   formatVersion: z.number().int(),
   builtAt: z.string(),
   /** Build folder name under the index dir, e.g. "build-20261123T201500Z-ab12". */
   build: z.string().regex(/^[A-Za-z0-9_.-]+$/),
-  corpus: z.array(z.object({ file: z.string(), sha256: z.string() })),
+  /** Every indexed document: its file id, its path under the corpus folder and the sha256 of its bytes. */
+  corpus: z.array(z.object({ file: z.string(), path: z.string(), sha256: z.string() })),
+  /** Files that could not be read as documents, with the reason (listed, never silently dropped). */
+  skipped: z.array(z.object({ path: z.string(), sha256: z.string(), reason: z.string() })),
+  /** sha256 of corpus/sources.json ('' when there is none): an edited entry changes titles and kinds. */
+  sourcesSha256: z.string(),
   chunker: z.object({ minWords: z.number(), maxWords: z.number(), overlapSentences: z.number() }),
   analyzerVersion: z.string(),
+  /** Extraction and metadata-derivation code the stored documents came from (src/corpus/extract.ts). */
+  extractorVersion: z.string(),
   embedder: z.object({ id: z.string(), dimension: z.number().int().positive() }),
   chunks: z.number().int().nonnegative(),
   /** sha256 of every file in the build folder, checked before anything is parsed. */

@@ -40,6 +40,7 @@ const KIND_NAMES: Record<SourceInfo['kind'], [string, string]> = {
   'evidence-summary': ['evidence summary', 'evidence summaries'],
   'practice-article': ['practice article', 'practice articles'],
   news: ['news item', 'news items'],
+  unknown: ['other document', 'other documents'],
 };
 
 /** What the instructions need of a source: from the loaded index or straight from the corpus metadata. */

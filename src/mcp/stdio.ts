@@ -10,7 +10,7 @@ import { isAppError } from '../errors.js';
 import { redactPaths } from '../http/errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { checkMessage, jsonDepthExceeds, JSONRPC, jsonRpcError, MAX_JSON_DEPTH } from './guard.js';
-import { buildInstructions, createMcpServer, mcpLogger } from './server.js';
+import { buildInstructions, createMcpServer, mcpLogger, type InstructionSource } from './server.js';
 
 /** Longest input line (one JSON-RPC message) accepted on stdin, in bytes; as the HTTP /mcp body limit. */
 export const MAX_LINE_BYTES = 1024 * 1024;
@@ -139,8 +139,15 @@ export class BoundedStdioTransport implements Transport {
  * carries nothing but protocol; logs go to stderr (and, at the client's level, to the client).
  * Resolves with the connected server once the index is loaded; rejects when it cannot be loaded.
  */
+function isComplete(e: Awaited<ReturnType<typeof loadSources>>[number]): e is InstructionSource & typeof e {
+  return e.kind !== undefined && e.label !== undefined && e.authority !== undefined && e.title !== undefined;
+}
+
 export async function runStdioServer(config: Config, logger: Logger): Promise<McpServer> {
-  const sources = await loadSources(config.corpusDir);
+  // Before the index is loaded only sources.json can be read, and with metadata optional it may list some
+  // documents or none: the instructions then describe the corpus without a count (see buildInstructions).
+  const entries = await loadSources(config.corpusDir);
+  const sources = entries.every(isComplete) ? entries.filter(isComplete) : [];
   let provide!: (engine: Promise<Engine>) => void;
   const engine = new Promise<Engine>((resolve) => {
     provide = resolve;

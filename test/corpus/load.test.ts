@@ -112,30 +112,34 @@ describe('loadCorpus / loadSources errors', () => {
     await expect(loadCorpus(path.join(dir, 'nope'))).rejects.toMatchObject({ code: 'config_error' });
   });
 
-  it('fails with config_error when there are no .txt files', async () => {
+  it('fails with config_error when there is no readable document', async () => {
     await fs.writeFile(path.join(dir, 'sources.json'), '[]');
-    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /no \.txt files/ });
+    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /no readable documents/ });
+    await fs.writeFile(path.join(dir, 'scan.docx'), 'PK');
+    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /scan\.docx: unsupported format/ });
   });
 
-  it('fails with config_error when sources.json is missing, not JSON or invalid', async () => {
+  it('needs no sources.json, but refuses one that is not JSON or invalid, naming the allowed kinds', async () => {
     await fs.writeFile(path.join(dir, 'a.txt'), 'Rugpijn gaat meestal vanzelf over.');
-    await expect(loadSources(dir)).rejects.toMatchObject({ code: 'config_error', message: /sources\.json/ });
+    expect(await loadSources(dir)).toEqual([]);
+    const { sources } = await loadCorpus(dir);
+    expect(sources[0]).toMatchObject({ file: 'a.txt', title: 'Rugpijn gaat meestal vanzelf over.', kind: 'unknown', authority: 3 });
+    expect(sources[0]?.derived).toEqual(expect.arrayContaining(['title', 'kind', 'publisher', 'authority', 'label']));
     await fs.writeFile(path.join(dir, 'sources.json'), '[{');
     await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /not valid JSON/ });
     await fs.writeFile(path.join(dir, 'sources.json'), JSON.stringify([{ ...meta('a.txt'), kind: 'blog' }]));
-    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /0\.kind/ });
+    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /0\.kind.*Kinds: guideline, evidence-summary, practice-article, news, unknown/ });
   });
 
-  it('fails with config_error for a text file without metadata and for metadata without a file', async () => {
-    await fs.writeFile(path.join(dir, 'a.txt'), 'Blijf bewegen.');
+  it('lets a partial entry override only its fields, and reports entries without a file', async () => {
+    await fs.writeFile(path.join(dir, 'a.txt'), 'Blijf bewegen\n\nBewegen helpt bij rugpijn.');
     await fs.writeFile(path.join(dir, 'b.txt'), 'Rust helpt niet.');
-    await fs.writeFile(path.join(dir, 'sources.json'), JSON.stringify([meta('a.txt')]));
-    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /b\.txt/ });
-    await fs.writeFile(
-      path.join(dir, 'sources.json'),
-      JSON.stringify([meta('a.txt'), meta('b.txt'), meta('c.txt')]),
-    );
-    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /c\.txt/ });
+    await fs.writeFile(path.join(dir, 'sources.json'), JSON.stringify([{ file: 'a.txt', kind: 'guideline' }, { file: 'c.txt', title: 'Weg' }]));
+    const { sources, orphanEntries } = await loadCorpus(dir);
+    expect(sources[0]).toMatchObject({ file: 'a.txt', kind: 'guideline', authority: 1, title: 'Blijf bewegen' });
+    expect(sources[0]?.derived).not.toContain('kind');
+    expect(sources[1]).toMatchObject({ file: 'b.txt', kind: 'unknown' });
+    expect(orphanEntries).toEqual(['c.txt']);
   });
 
   it('rejects invalid UTF-8 and keeps a BOM so offsets stay exact', async () => {
@@ -144,16 +148,29 @@ describe('loadCorpus / loadSources errors', () => {
     const { docs } = await loadCorpus(dir);
     expect(docs[0]?.original).toBe('\ufeffRug');
     await fs.writeFile(path.join(dir, 'a.txt'), Buffer.from([0x52, 0xff, 0x67]));
-    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /UTF-8/ });
+    await expect(loadCorpus(dir)).rejects.toMatchObject({ code: 'config_error', message: /a\.txt: not valid UTF-8/ });
   });
 
-  it('ignores non-.txt files and returns sources sorted by file name', async () => {
+  it('reads every supported format recursively, lists the rest as skipped, and sorts by path', async () => {
+    await fs.mkdir(path.join(dir, 'map met spatie'));
     await fs.writeFile(path.join(dir, 'b.txt'), 'Tweede.');
     await fs.writeFile(path.join(dir, 'a.txt'), 'Eerste.');
-    await fs.writeFile(path.join(dir, 'notes.md'), '# geen corpus');
+    await fs.writeFile(path.join(dir, 'a.md'), '# Kop\n\nTekst over **rugpijn**.');
+    await fs.writeFile(path.join(dir, 'map met spatie', 'c.html'), '<h1>Titel</h1><nav>menu</nav><p>Tekst.</p>');
+    await fs.writeFile(path.join(dir, 'notes.docx'), 'PK');
+    await fs.writeFile(path.join(dir, '.hidden.txt'), 'verborgen');
     await fs.writeFile(path.join(dir, 'sources.json'), JSON.stringify([meta('b.txt'), meta('a.txt')]));
-    const { sources, docs } = await loadCorpus(dir);
-    expect(sources.map((s) => s.file)).toEqual(['a.txt', 'b.txt']);
-    expect(docs.map((d) => d.file)).toEqual(['a.txt', 'b.txt']);
+    const { sources, docs, skipped } = await loadCorpus(dir);
+    expect(docs.map((d) => [d.path, d.file, d.format])).toEqual([
+      ['a.md', 'a.md', 'markdown'],
+      ['a.txt', 'a-txt.txt', 'text'],
+      ['b.txt', 'b.txt', 'text'],
+      ['map met spatie/c.html', 'map_met_spatie__c.html', 'html'],
+    ]);
+    expect(sources.map((s) => s.file)).toEqual(docs.map((d) => d.file));
+    expect(sources[1]).toMatchObject({ title: 'Titel' });
+    expect(sources[3]).toMatchObject({ title: 'Titel', kind: 'unknown' });
+    expect(docs[3]?.original).toBe('Titel\n\nTekst.');
+    expect(skipped).toEqual([expect.objectContaining({ path: 'notes.docx', reason: expect.stringMatching(/^unsupported format/) })]);
   });
 });

@@ -381,6 +381,7 @@ describe('routing, headers and documentation', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/admin/reload',
         '/api/ask',
         '/api/search',
         '/api/sources',

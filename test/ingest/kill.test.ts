@@ -42,7 +42,7 @@ afterAll(async () => {
 /** The corpus as the manifest records it: file and sha256, in file order. */
 async function corpusState(): Promise<string> {
   const { docs } = await loadCorpus(corpusDir);
-  return JSON.stringify(docs.map((d) => ({ file: d.file, sha256: d.sha256 })));
+  return JSON.stringify(docs.map((d) => ({ file: d.file, path: d.path, sha256: d.sha256 })));
 }
 
 async function manifestBuild(): Promise<string | undefined> {

@@ -119,8 +119,8 @@ describe('loadIndex', () => {
           ),
         ),
     ],
-    ['bm25.json that is an empty object', BUILD_FILES.bm25, () => '{}'],
-    ['embedder.json that is an empty object', BUILD_FILES.embedder, () => '{}'],
+    ['bm25.bin that is an empty object', BUILD_FILES.bm25, () => '{}'],
+    ['embedder.bin that is an empty object', BUILD_FILES.embedder, () => '{}'],
     [
       'vectors.hnsw of random bytes',
       BUILD_FILES.vectors,
@@ -209,6 +209,42 @@ describe('ensureIndex', () => {
       await expect(loadIndex({ corpusDir, indexDir })).resolves.toBeDefined();
     },
   );
+
+  it('rebuilds an index of the previous format version (1: .txt only, JSON postings) cleanly', async () => {
+    const indexDir = await copyIndex();
+    const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    // What a version-1 manifest looked like: no paths, no skipped list, no sources.json hash.
+    const { skipped: _s, sourcesSha256: _h, ...v1 } = manifest;
+    await writeFile(path.join(indexDir, 'manifest.json'), JSON.stringify({ ...v1, formatVersion: 1 }));
+    const reasons: AppError[] = [];
+    const index = await ensureIndex({ corpusDir, indexDir, onRebuild: (r) => reasons.push(r) });
+    expect(reasons.map((r) => r.code)).toEqual(['index_mismatch']);
+    expect(reasons[0]?.message).toMatch(/format 1/);
+    expect(index.manifest.formatVersion).toBe(2);
+    expect(index.manifest.build).not.toBe(manifest.build);
+    expect(await readdir(indexDir)).toEqual(expect.arrayContaining([index.manifest.build]));
+  });
+
+  it('rebuilds an index whose documents came from older extraction code', async () => {
+    const indexDir = await copyIndex();
+    const manifest = JSON.parse(await readFile(path.join(indexDir, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    await writeFile(
+      path.join(indexDir, 'manifest.json'),
+      JSON.stringify({ ...manifest, extractorVersion: 'extract-0' }),
+    );
+    await expect(loadIndex({ corpusDir, indexDir })).rejects.toMatchObject({
+      code: 'index_stale',
+      message: /extract-0/,
+    });
+    const report = await buildIndex({ corpusDir, indexDir });
+    expect(report).toMatchObject({ status: 'built', reusedDocuments: 0 });
+  });
 
   it('does not rebuild an intact index', async () => {
     const indexDir = await copyIndex();
