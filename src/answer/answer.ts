@@ -3,13 +3,12 @@ import type { LoadedIndex } from '../ingest/load.js';
 import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
 import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
-import { detectIntent } from './intent.js';
 import { jaccard, type ScoredSentence } from './select.js';
 import { flatText as flat, rankSentences, withSubjects } from './offline.js';
 import { composeInOrder } from './extractive.js';
-import { correctQuestion, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
-import { coverageOf, weighQuestion, type QuestionTerm } from './question-terms.js';
-import { decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
+import { correctQuestion, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { coverageOf, namedSourceKind, weighQuestion, type QuestionTerm } from './question-terms.js';
+import { DEFAULT_REFUSAL_THRESHOLDS, decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
 import { detectInjection, screenHistory } from './injection.js';
@@ -69,7 +68,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   // "Waarom?", "Hoe dan?": no content words of its own, it asks about the previous answer.
   const contentless = history.length > 0 && index.analyzer.contentTerms(question).length === 0;
   // Intent from the question as asked, population and named source from the resolved follow-up too.
-  const intent = { ...detectIntent(query), ...detectIntent(question) };
+  const intent = understandIntent(index, ctx.ranker, query, question);
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
 
   const injection = detectInjection(normalized);
@@ -89,7 +88,10 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
     if (judged.kind === 'refuse') [refusal, subject] = [judged.reason, judged.subject ?? subject];
     else {
       if (judged.kind === 'caveat') caveat = judged.subject;
-      refusal = decideRefusal(measureEvidence(index, query, passages, intent, ctx.sentences), intent, passages, query);
+      // A question that names one of the loaded sources ("wat zegt de richtlijn") is in the domain.
+      const namesSource = namedSourceKind(index.analyzer, ctx.ranker.sourceNames ?? new Map(), question) !== undefined;
+      const evidence = measureEvidence(index, query, passages, intent, ctx.sentences);
+      refusal = decideRefusal(evidence, intent, passages, query, DEFAULT_REFUSAL_THRESHOLDS, namesSource);
     }
   }
 

@@ -2,13 +2,13 @@ import { foldText } from '../text/analyze.js';
 
 /**
  * Domain vocabulary for the refusal decision. A question that names the back (or back pain), or one of the
- * corpus sources (KCE, Minerva, Cochrane, BMJ), is in the
+ * loaded sources (the caller checks that against the index), is in the
  * corpus's domain even when it also uses words the corpus never does ("durf", "zagen", "vertel"): those are
  * everyday words, not a different topic. A question that names no part of the back but another body part or
  * condition is out of domain. Prefix patterns, so Dutch compounds match ("lendenkorset", "knieartrose").
  */
 const BACK_ANCHOR =
-  /\b(kce|minerva|cochrane|bmj|lrp\b|lrk\b|lwk\b|lumbago|rug|lage ?rug|onderrug|bovenrug|lende|lumba|ischia|hernia|discus|tussenwervel|wervel|ruggengraat|radiculair|uitstralende pijn|back|spine|spinal|sciatica|lumbar|slipped disc)/;
+  /\b(lrp\b|lrk\b|lwk\b|lumbago|rug|lage ?rug|onderrug|bovenrug|lende|lumba|ischia|hernia|discus|tussenwervel|wervel|ruggengraat|radiculair|uitstralende pijn|back|spine|spinal|sciatica|lumbar|slipped disc)/;
 const OTHER_CONDITION =
   /\b(knie|heup|schouder|elleboog|pols\b|polsbreuk|verstuik|migraine|hoofdpijn|griep|verkoudheid|covid|corona|diabetes|astma|vaccin|zwanger|afval(len)?\b|vermager|dieet|tennis|knee|hip\b|shoulder|elbow|wrist|ankle|headache|flu\b|asthma|pregnan|weight loss diet)/;
 

@@ -42,19 +42,22 @@ const EFFICACY_FOCUS = [
   /\b(?:effect|nut|werkzaamheid|effectiviteit|effectiveness)\s+(?:van|of)\s+(?:een|het|de|a|an|the)?\s*(\p{L}{4,})/iu,
 ];
 
-/** How questions name a source; the first match wins. */
-const SOURCE_NAMES: [RegExp, SourceKind][] = [
-  [/\b(kce|kenniscentrum)/i, 'guideline'],
-  [/\b(minerva|cochrane|duiding)/i, 'evidence-summary'],
-  [/\b(bmj|cashin|nieuwsbericht|nieuwsartikel|news)/i, 'news'],
-  [/\b(kinesitherapeuten|kinesisten|praktijkartikel|magnus)\b/i, 'practice-article'],
+/**
+ * How questions name a kind of source in general words; the first match wins. The names of the loaded
+ * sources themselves ("wat zegt het KCE") are matched against the index by `namedSourceKind`.
+ */
+const SOURCE_KIND_WORDS: [RegExp, SourceKind][] = [
+  [/\b(richtlijn\w*|guidelines?)\b/i, 'guideline'],
+  [/\b(duiding\w*|evidence summar\w*)\b/i, 'evidence-summary'],
+  [/\b(nieuwsbericht\w*|nieuwsartikel\w*|news)\b/i, 'news'],
+  [/\b(praktijkartikel\w*|practice articles?)\b/i, 'practice-article'],
 ];
 
 /** Detects the question's intent from its wording (Dutch and English). */
 export function detectIntent(question: string): QuestionIntent {
   const focus = QUANTITY_FOCUS.exec(question)?.[1];
   const pop = population(question);
-  const named = SOURCE_NAMES.find(([pattern]) => pattern.test(question))?.[1];
+  const named = SOURCE_KIND_WORDS.find(([pattern]) => pattern.test(question))?.[1];
   const treatment = EFFICACY_FOCUS.map((r) => r.exec(question)?.[1]).find((t) => t !== undefined);
   return {
     ...(focus ? { quantityFocus: focus } : {}),

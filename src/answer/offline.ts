@@ -6,9 +6,8 @@ import type { QuestionIntent } from './intent.js';
 import { countPattern } from './select.js';
 import { candidateSentences, type SentenceCache } from './sentences.js';
 import type { Anchor, RankQuery } from '../rank/features.js';
-import { detectIntent } from './intent.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
-import { embedForRanking, rankCandidates, rankQuery, selectAnswer, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { embedForRanking, rankCandidates, rankQuery, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
 
 /** What ranking sentences needs: the loaded index, its prepared sentences, and the trained ranker. */
 export interface ChooseContext {
@@ -64,7 +63,7 @@ async function previousLead(ctx: ChooseContext, history: readonly Turn[]): Promi
   const earlier = history.slice(0, -1) as Turn[];
   const resolved = resolveFollowUp(last.question, earlier, (t) => index.analyzer.contentTerms(t));
   if (index.analyzer.contentTerms(resolved.query).length === 0) return undefined;
-  const intent = { ...detectIntent(resolved.query), ...detectIntent(last.question) };
+  const intent = understandIntent(index, ctx.ranker, resolved.query, last.question);
   const passages = await retrieve(index, resolved.query, { k: 10 });
   const { ranked } = await rankSentences(ctx, resolved.query, last.question, intent, passages);
   // The same choice answer() made for it (near-ties go to the more authoritative source).

@@ -101,3 +101,33 @@ export function coverageOf(question: QuestionTerm[], present: Pick<ReadonlySet<s
   }
   return total > 0 ? hit / total : 0;
 }
+
+/**
+ * The kind of the loaded source a question names by one of its distinctive name words ("Wat zegt het KCE?"
+ * → the guideline whose publisher is the KCE): a word of the sources' labels and publishers that only
+ * sources of one kind carry. Undefined when the question names none.
+ * @param names from {@link sourceNameKinds}.
+ */
+export function namedSourceKind(analyzer: Analyzer, names: ReadonlyMap<string, string>, text: string): string | undefined {
+  for (const t of analyzer.contentTerms(text)) {
+    const kind = names.get(t);
+    if (kind !== undefined) return kind;
+  }
+  return undefined;
+}
+
+/** Name words of the loaded sources mapped to their kind; words shared by sources of several kinds are left out. */
+export function sourceNameKinds(
+  analyzer: Analyzer,
+  sources: Iterable<{ label: string; publisher: string; kind: string }>,
+): Map<string, string> {
+  const kinds = new Map<string, Set<string>>();
+  for (const s of sources) {
+    for (const t of analyzer.contentTerms(`${s.label} ${s.publisher}`)) {
+      kinds.set(t, (kinds.get(t) ?? new Set()).add(s.kind));
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [t, ks] of kinds) if (ks.size === 1) out.set(t, [...ks][0] as string);
+  return out;
+}

@@ -122,6 +122,7 @@ export function decideRefusal(
   passages: RetrievedChunk[],
   question: string,
   thresholds: RefusalThresholds = DEFAULT_REFUSAL_THRESHOLDS,
+  namesSource = false,
 ): RefusalReason | undefined {
   if (passages.length === 0) return 'not-in-corpus';
   if (intent.doseOrCost && !passages.slice(0, 3).some((p) => statesDoseOrCost(p.chunk.text))) return 'dose-or-cost';
@@ -129,6 +130,7 @@ export function decideRefusal(
   // most of its weight and the top passages cover them.
   const anchored =
     mentionsBack(question) ||
+    namesSource ||
     (evidence.coverage >= thresholds.subjectCoverage && evidence.unknownWeight < thresholds.maxUnknownWeight && !mentionsOtherCondition(question));
   if (!anchored && mentionsOtherCondition(question)) return 'out-of-domain';
   const maxUnknown = anchored ? thresholds.maxUnknownWeightAnchored : thresholds.maxUnknownWeight;

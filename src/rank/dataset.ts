@@ -1,11 +1,10 @@
 import type { AnswerContext } from '../answer/answer.js';
-import { detectIntent } from '../answer/intent.js';
 import { resolveFollowUp, type Turn } from '../answer/follow-up.js';
 import { rankSentences } from '../answer/offline.js';
 import { factRecall } from '../eval/metrics.js';
 import { retrieve } from '../retrieve/retrieve.js';
 import { candidateFeatures } from './features.js';
-import { correctQuestion, traitsOf, type RankedSentence } from './rank.js';
+import { correctQuestion, traitsOf, understandIntent, type RankedSentence } from './rank.js';
 import type { LabelledPair } from './train.js';
 
 /** A labelled question for training: what a correct answer must contain. */
@@ -54,7 +53,7 @@ export async function collectPairs(
     }));
     const question = correctQuestion(index, ctx.ranker, item.question);
     const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
-    const intent = { ...detectIntent(followUp.query), ...detectIntent(question) };
+    const intent = understandIntent(index, ctx.ranker, followUp.query, question);
     const passages = await retrieve(index, followUp.query, { k });
     const { ranked, rankQuery } = await rankSentences(ctx, followUp.query, question, intent, passages, history);
     // Document order within passage order, independent of the current model's scores.

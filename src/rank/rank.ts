@@ -1,6 +1,14 @@
 import type { LoadedIndex } from '../ingest/load.js';
 import type { QuestionIntent } from '../answer/intent.js';
-import { sourceNameTerms, weighQuestion, type QuestionTerm } from '../answer/question-terms.js';
+import {
+  namedSourceKind,
+  sourceNameKinds,
+  sourceNameTerms,
+  weighQuestion,
+  type QuestionTerm,
+} from '../answer/question-terms.js';
+import { detectIntent } from '../answer/intent.js';
+import type { SourceKind } from '../types.js';
 import type { CandidateSentence } from '../answer/sentences.js';
 import { countPattern, jaccard } from '../answer/select.js';
 import { candidateFeatures, questionType, sentenceTraits, unit, type RankQuery, type SentenceTraits } from './features.js';
@@ -28,6 +36,19 @@ export interface Ranker {
   sourceTopic?: Set<string>;
   /** Known words for typo correction (corpus + lexicon), built on first use. */
   spelling?: SpellingVocabulary;
+  /** Distinctive name words of the loaded sources → kind, built on first use. */
+  sourceNames?: Map<string, string>;
+}
+
+/**
+ * The question's intent: from its wording (`detectIntent` on the resolved query and on the question as
+ * asked), and the kind of a loaded source it names ("volgens het KCE").
+ */
+export function understandIntent(index: LoadedIndex, ranker: Ranker, query: string, question: string): QuestionIntent {
+  const intent = { ...detectIntent(query), ...detectIntent(question) };
+  ranker.sourceNames ??= sourceNameKinds(index.analyzer, index.sources.values());
+  const named = namedSourceKind(index.analyzer, ranker.sourceNames, question);
+  return named ? { ...intent, sourceKind: named as SourceKind } : intent;
 }
 
 /**
