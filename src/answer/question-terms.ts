@@ -109,8 +109,9 @@ export function coverageOf(question: QuestionTerm[], present: Pick<ReadonlySet<s
  * @param names from {@link sourceNameKinds}.
  */
 export function namedSourceKind(analyzer: Analyzer, names: ReadonlyMap<string, string>, text: string): string | undefined {
-  for (const t of analyzer.contentTerms(text)) {
-    const kind = names.get(t);
+  for (const word of text.split(/[^\p{L}\p{N}]+/u)) {
+    const t = analyzer.contentTerms(word)[0];
+    const kind = t === undefined ? undefined : names.get(t);
     if (kind !== undefined) return kind;
   }
   return undefined;
@@ -123,8 +124,10 @@ export function sourceNameKinds(
 ): Map<string, string> {
   const kinds = new Map<string, Set<string>>();
   for (const s of sources) {
-    for (const t of analyzer.contentTerms(`${s.label} ${s.publisher}`)) {
-      kinds.set(t, (kinds.get(t) ?? new Set()).add(s.kind));
+    // Whole words only: a compound's parts ("kinesitherapiepraktijk" → "therapie") are not names.
+    for (const word of `${s.label} ${s.publisher}`.split(/[^\p{L}\p{N}]+/u)) {
+      const t = analyzer.contentTerms(word)[0];
+      if (t !== undefined && t.length >= 3) kinds.set(t, (kinds.get(t) ?? new Set()).add(s.kind));
     }
   }
   const out = new Map<string, string>();
