@@ -106,11 +106,10 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   let composer: Answer['composer'] = 'extractive';
   let more: RankedSentence[] = [];
   if (refusal === undefined) {
-    if (caveat !== undefined) builder.frame(caveatText(prompts, language, caveat));
-    const llmDone =
-      ctx.config.llmBaseUrl && !options.extractiveOnly
-        ? await tryLlm(ctx, question, language, passages, history, builder)
-        : false;
+    const useLlm = Boolean(ctx.config.llmBaseUrl) && !options.extractiveOnly;
+    // The caveat opens an answer; the extractive path adds it only once it has something to say.
+    if (caveat !== undefined && useLlm) builder.frame(caveatText(prompts, language, caveat));
+    const llmDone = useLlm ? await tryLlm(ctx, question, language, passages, history, builder) : false;
     if (llmDone) composer = 'llm';
     else {
       const { ranked, rankQuery } = await rankSentences(ctx, query, question, intent, passages, history);
@@ -126,6 +125,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
           (anchor !== undefined && anchor.shown.includes(flat(c.text))),
       });
       const shown = withSubjects(index, selection.shown);
+      if (caveat !== undefined && !useLlm && shown.length > 0) builder.frame(caveatText(prompts, language, caveat));
       for (const c of composeInOrder(shown, index.sources, framePhrases(prompts, language))) {
         builder.sentence(c.text, c.sentence);
       }
