@@ -8,7 +8,7 @@ import { flatText as flat, rankSentences, withSubjects } from './offline.js';
 import { composeInOrder } from './extractive.js';
 import { correctQuestion, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { coverageOf, namedSourceKind, weighQuestion, type QuestionTerm } from './question-terms.js';
-import { DEFAULT_REFUSAL_THRESHOLDS, decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
+import { DEFAULT_REFUSAL_THRESHOLDS, buildCorpusView, decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
 import { detectInjection, screenHistory } from './injection.js';
@@ -84,7 +84,8 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
   else {
-    const judged = judgeQuestion(index, corrected, language, passages, ctx.sentences);
+    ctx.ranker.corpusView ??= buildCorpusView(index);
+    const judged = judgeQuestion(index, corrected, language, passages, ctx.sentences, undefined, ctx.ranker.corpusView);
     if (judged.kind === 'refuse') [refusal, subject] = [judged.reason, judged.subject ?? subject];
     else {
       if (judged.kind === 'caveat') caveat = judged.subject;

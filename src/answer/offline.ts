@@ -7,7 +7,7 @@ import { countPattern } from './select.js';
 import { candidateSentences, type SentenceCache } from './sentences.js';
 import type { Anchor, RankQuery } from '../rank/features.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
-import { embedForRanking, rankCandidates, rankQuery, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { rankCandidates, rankQuery, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
 
 /** What ranking sentences needs: the loaded index, its prepared sentences, and the trained ranker. */
 export interface ChooseContext {
@@ -47,7 +47,6 @@ export async function rankSentences(
     )),
   ];
   const candidates = candidateSentences(index, pool, ctx.sentences);
-  rq.vector = await embedForRanking(index, ctx.ranker, query, candidates);
   return { ranked: rankCandidates(index, ctx.ranker, rq, candidates), rankQuery: rq };
 }
 

@@ -18,6 +18,7 @@ import {
   lexiconEntityFinder,
   statesFigure,
   type Answerability,
+  type CorpusView,
   type EntityFinder,
   type NamedEntity,
 } from '../understand/answerability.js';
@@ -143,6 +144,21 @@ export function decideRefusal(
 }
 
 /**
+ * The corpus as answerability sees it (body chunk texts, folded once); build it once per loaded index and
+ * pass it to {@link judgeQuestion} — building it costs a pass over the whole corpus.
+ */
+export function buildCorpusView(index: LoadedIndex): CorpusView {
+  return corpusView(
+    index.chunks.filter((c) => c.role === 'body').map((c) => c.text),
+    undefined,
+    (form) => {
+      const terms = index.analyzer.contentTerms(form);
+      return terms.length > 0 && terms.every((t) => index.bm25.df(t) > 0);
+    },
+  );
+}
+
+/**
  * The answerability decision for a question (src/understand/answerability.ts): named entities the corpus
  * does not cover, populations it does not cover, figures (dose, frequency, waiting time, price) no retrieved
  * sentence about the question's subject states.
@@ -156,15 +172,9 @@ export function judgeQuestion(
   passages: RetrievedChunk[],
   cache?: SentenceCache,
   finder?: EntityFinder,
+  view?: CorpusView,
 ): Answerability {
-  const corpus = corpusView(
-    index.chunks.filter((c) => c.role === 'body').map((c) => c.text),
-    undefined,
-    (form) => {
-      const terms = index.analyzer.contentTerms(form);
-      return terms.length > 0 && terms.every((t) => index.bm25.df(t) > 0);
-    },
-  );
+  const corpus = view ?? buildCorpusView(index);
   // The lexicon's entities (when the analyzer carries one) plus populations and names the question quotes.
   const find = finder ?? (index.analyzer.lexicon ? lexiconEntityFinder(index.analyzer.lexicon) : undefined);
   // The table's populations come first: they carry a name in the answer's language for the caveat.

@@ -27,8 +27,6 @@ export interface RankQuery {
   counted?: RegExp | undefined;
   /** For a follow-up: where the previous answer's bottom line sits. */
   anchor?: Anchor | undefined;
-  /** The query's dense vector (same space as the sentence vectors), unit length; undefined = no dense features. */
-  vector?: number[] | undefined;
 }
 
 /** A sentence position: file and cleaned offset. */
@@ -53,7 +51,7 @@ export const FEATURE_NAMES = [
   'is_question', 'short', 'no_terminal', 'long', 'non_body', 'reference_like', 'starts_anaphor',
   'has_strength', 'list_item', 'authority', 'has_number',
   'is_anchor', 'after_anchor', 'anchor_document', 'lexical_rank', 'dense_rank',
-  'dense_sentence', 'dense_with_context', 'citation_like',
+  'passage_similarity', 'citation_like',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -128,9 +126,6 @@ export interface SentenceTraits {
   population: 'acute' | 'chronic' | undefined;
   /** Bibliographic apparatus ("Cochrane Database Syst Rev 2023, Issue 8.", "J Pain 2019;20:1-9"). */
   citationLike: boolean;
-  /** Unit dense vectors of the sentence and of the previous sentence + the sentence, filled by the ranker. */
-  vector?: number[];
-  contextVector?: number[];
 }
 
 function isLabel(c: CandidateSentence, title: string | undefined): boolean {
@@ -236,25 +231,12 @@ export function candidateFeatures(
     anchor_document: query.anchor?.file === c.passage.chunk.file ? 1 : 0,
     lexical_rank: c.passage.ranks.lexical ? 1 / c.passage.ranks.lexical : 0,
     dense_rank: c.passage.ranks.dense ? 1 / c.passage.ranks.dense : 0,
-    dense_sentence: cosine(query.vector, t.vector),
-    dense_with_context: cosine(query.vector, t.contextVector),
+    // The passage's dense similarity from retrieval (free): per-sentence embeddings cost ~2 ms a question
+    // cold and did not pay for it at 100× the corpus.
+    passage_similarity: Math.max(0, c.passage.similarity),
     citation_like: t.citationLike ? 1 : 0,
   };
   return FEATURE_NAMES.map((n) => f[n]);
-}
-
-/** Cosine of two unit vectors; 0 when either is missing. */
-function cosine(a: readonly number[] | undefined, b: readonly number[] | undefined): number {
-  if (!a || !b || a.length !== b.length) return 0;
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
-}
-
-/** Scales a vector to unit length (the zero vector stays zero). */
-export function unit(v: readonly number[]): number[] {
-  const n = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
-  return n > 0 ? v.map((x) => x / n) : v.map(() => 0);
 }
 
 function anchorIs(anchor: Anchor | undefined, c: CandidateSentence): boolean {

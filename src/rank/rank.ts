@@ -11,8 +11,9 @@ import { detectIntent } from '../answer/intent.js';
 import type { SourceKind } from '../types.js';
 import type { CandidateSentence } from '../answer/sentences.js';
 import { countPattern, jaccard } from '../answer/select.js';
-import { candidateFeatures, questionType, sentenceTraits, unit, type RankQuery, type SentenceTraits } from './features.js';
+import { candidateFeatures, questionType, sentenceTraits, type RankQuery, type SentenceTraits } from './features.js';
 import { loadCues, type Cues } from './cues.js';
+import type { CorpusView } from '../understand/answerability.js';
 import { buildSpellingVocabulary, correctSpelling, type SpellingVocabulary } from '../understand/spelling.js';
 import { loadDefaultLexicon, membersOf } from '../text/lexicon.js';
 import { loadRankModel, modelProbability, type RankModel } from './model.js';
@@ -38,6 +39,8 @@ export interface Ranker {
   spelling?: SpellingVocabulary;
   /** Distinctive name words of the loaded sources → kind, built on first use. */
   sourceNames?: Map<string, string>;
+  /** The corpus as answerability sees it (folded body texts, remembered look-ups), built on first use. */
+  corpusView?: CorpusView;
 }
 
 /**
@@ -118,30 +121,6 @@ export function rankQuery(
     ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
     : [];
   return { terms, about: aboutTerms(terms), intent, type: questionType(asked), counted: countPattern(focus) };
-}
-
-/**
- * Fills the dense vectors of candidates that lack them (one batch per question; each sentence is embedded
- * once per loaded index) and returns the query's unit vector.
- */
-export async function embedForRanking(
-  index: LoadedIndex,
-  ranker: Ranker,
-  query: string,
-  candidates: CandidateSentence[],
-): Promise<number[]> {
-  const missing = candidates
-    .map((c) => ({ c, t: traitsOf(ranker, c, index.sources.get(c.passage.chunk.file)?.title) }))
-    .filter(({ t }) => t.vector === undefined);
-  if (missing.length > 0) {
-    const texts = missing.flatMap(({ c }) => [c.text, `${c.context.previous} ${c.text}`]);
-    const vectors = await index.embedder.embedDocuments(texts);
-    missing.forEach(({ t }, i) => {
-      t.vector = unit(vectors[2 * i] ?? []);
-      t.contextVector = unit(vectors[2 * i + 1] ?? []);
-    });
-  }
-  return unit(await index.embedder.embedQuery(query));
 }
 
 /** Scores every candidate with the model, best first (ties: earlier passage, then document order). */

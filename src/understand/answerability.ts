@@ -149,17 +149,28 @@ export interface CorpusView {
  * @param indexed whether the index knows every word of a form (its own analysis: stems, compounds); a form
  *   the text match misses but the index knows counts as covered.
  */
+/** Forms a corpus view remembers (bounded memory in a long-running server). */
+const MAX_REMEMBERED_FORMS = 10_000;
+
 export function corpusView(
   texts: readonly string[],
   rules: AnswerabilityRules = DEFAULT_RULES,
   indexed?: (form: string) => boolean,
 ): CorpusView {
   const docs = texts.map((t) => t.normalize('NFD').replace(/\p{M}+/gu, ''));
+  // Lower-cased copies for a cheap substring pre-check before the (slow, Unicode-aware) regular expression.
+  const lowered = docs.map((t) => t.toLowerCase());
+  // Forms recur across questions (drug and condition names): each is looked up in the texts once per view.
+  const seen = new Map<string, Mention>();
   return {
     mention(form: string): Mention {
+      const known = seen.get(form);
+      if (known !== undefined) return known;
       const textual = mentionInText(form);
       // Inflection the word-start match misses ("rugschool" / "rugscholen"): the index's analysis decides.
-      return textual === 'absent' && indexed?.(form) ? 'covered' : textual;
+      const result = textual === 'absent' && indexed?.(form) ? 'covered' : textual;
+      if (seen.size < MAX_REMEMBERED_FORMS) seen.set(form, result);
+      return result;
     },
   };
 
@@ -173,8 +184,10 @@ export function corpusView(
         .map((w, i) => (i === last && w.length >= 5 ? w : `${w}(?![\\p{L}\\p{N}])`))
         .join('[\\s-]+');
       const re = new RegExp(`(?<![\\p{L}\\p{N}])${body}`, 'giu');
+      const first = (tokenize(form)[0]?.text ?? '').toLowerCase();
       let excluded = false;
-      for (const text of docs) {
+      for (const [i, text] of docs.entries()) {
+        if (first !== '' && !(lowered[i] as string).includes(first)) continue;
         for (const m of text.matchAll(re)) {
           if (inExclusionList(text, m.index, rules)) excluded = true;
           else return 'covered';
