@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { requireBearer } from './auth.js';
 import { Router, type RequestHandler } from 'express';
 import type { EngineHolder } from '../engine-holder.js';
-import { sendError } from './errors.js';
 
 /**
  * POST /api/admin/reload: rebuilds the index from the corpus folder in the background and swaps it in when
@@ -27,24 +26,9 @@ export function createAdminRouter(holder: EngineHolder, token: string | undefine
 }
 
 function requireToken(token: string | undefined): RequestHandler {
-  const expected = token ? createHash('sha256').update(token).digest() : undefined;
-  return (req, res, next) => {
-    const match = /^Bearer\s+(.+)$/iu.exec(req.headers.authorization ?? '');
-    // Hashing first makes both sides the same length, so timingSafeEqual never throws and leaks no length.
-    const given = createHash('sha256')
-      .update(match?.[1]?.trim() ?? '')
-      .digest();
-    if (expected && match && timingSafeEqual(given, expected)) {
-      next();
-      return;
-    }
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    sendError(
-      res,
-      'unauthorized',
-      expected
-        ? 'Missing or wrong bearer token (Authorization: Bearer <RUGWIJS_ADMIN_TOKEN>).'
-        : 'Reload over HTTP is disabled: set RUGWIJS_ADMIN_TOKEN (or RUGWIJS_API_TOKEN) and send it as a bearer token.',
-    );
-  };
+  return requireBearer(
+    token,
+    'Missing or wrong bearer token (Authorization: Bearer <RUGWIJS_ADMIN_TOKEN>).',
+    'Reload over HTTP is disabled: set RUGWIJS_ADMIN_TOKEN (or RUGWIJS_API_TOKEN) and send it as a bearer token.',
+  );
 }

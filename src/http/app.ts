@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { requireBearer } from './auth.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -236,25 +236,7 @@ function rateLimiter(perMinute: number): RequestHandler {
 
 /** When a token is configured, requires `Authorization: Bearer <token>`; compared in constant time. */
 function bearerAuth(token: string | undefined): RequestHandler {
-  if (!token) return (_req, _res, next) => next();
-  const expected = createHash('sha256').update(token).digest();
-  return (req, res, next) => {
-    const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    // Hashing first makes both sides the same length, so timingSafeEqual never throws and leaks no length.
-    const given = createHash('sha256')
-      .update(match?.[1]?.trim() ?? '')
-      .digest();
-    if (match && timingSafeEqual(given, expected)) {
-      next();
-      return;
-    }
-    res.setHeader('WWW-Authenticate', 'Bearer');
-    sendError(
-      res,
-      'unauthorized',
-      'Missing or wrong bearer token (Authorization: Bearer <RUGWIJS_API_TOKEN>).',
-    );
-  };
+  return requireBearer(token, 'Missing or wrong bearer token (Authorization: Bearer <RUGWIJS_API_TOKEN>).');
 }
 
 /** CORS for the configured origins only ("*" = any); preflight answered with 204. */
