@@ -3,7 +3,7 @@ import type { LoadedIndex } from '../ingest/load.js';
 import { retrieve, type RetrievedChunk } from '../retrieve/retrieve.js';
 import type { Answer, Citation } from '../schemas.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
-import { jaccard, type ScoredSentence } from './select.js';
+import { jaccard } from './select.js';
 import { flatText as flat, rankSentences, withSubjects } from './offline.js';
 import { composeInOrder } from './extractive.js';
 import { correctQuestion, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
@@ -313,4 +313,4 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
-export type { RedFlag, ScoredSentence };
+export type { RedFlag };
