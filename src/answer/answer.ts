@@ -6,7 +6,7 @@ import { candidateSentences, type CandidateSentence, type SentenceCache } from '
 import { jaccard } from './select.js';
 import { flatText as flat, rankSentences, withSubjects } from './offline.js';
 import { composeInOrder } from './extractive.js';
-import { correctQuestion, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { correctQuestion, selectAnswer, traitsOf, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { coverageOf, namedSourceKind, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { DEFAULT_REFUSAL_THRESHOLDS, buildCorpusView, decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
@@ -117,7 +117,8 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
       const anchor = followUp.isFollowUp || contentless ? rankQuery.anchor : undefined;
       // A follow-up ("Waarom?") moves on: what earlier answers already quoted is not quoted again.
       const said = history.map((t) => flat(t.answer)).join('\n');
-      const selection = selectAnswer(ranked, ctx.ranker.model, (f) => index.sources.get(f)?.authority ?? 99, {
+      const authority = (f: string): number => index.sources.get(f)?.authority ?? 99;
+      let selection = selectAnswer(ranked, ctx.ranker.model, authority, {
         // Under a red-flag notice the referral sentences come first; the question's own answer is one sentence.
         maxExtra: redFlags.length > 0 ? 1 : 2,
         exclude: (c) =>
@@ -125,6 +126,14 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
           (said.length > 0 && said.includes(flat(c.text))) ||
           (anchor !== undefined && anchor.shown.includes(flat(c.text))),
       });
+      if (selection.shown.length === 0 && anchor !== undefined && rankQuery.type === 'why') {
+        // "Waarom niet?" when the previous answer's own sentence gives the reason ("… NIET aanbevolen, omdat
+        // bewezen is dat ze niet doeltreffend zijn") and nothing after it does: that sentence is the answer.
+        const reasons = ranked.filter(
+          (c) => anchor.shown.includes(flat(c.text)) && statesReason(ctx.ranker, c, index.sources.get(c.passage.chunk.file)?.title),
+        );
+        selection = selectAnswer(reasons, ctx.ranker.model, authority, { maxExtra: 0, exclude: (c) => builder.has(c) });
+      }
       const shown = withSubjects(index, selection.shown);
       if (caveat !== undefined && !useLlm && shown.length > 0) builder.frame(caveatText(prompts, language, caveat));
       for (const c of composeInOrder(shown, index.sources, framePhrases(prompts, language))) {
@@ -314,3 +323,8 @@ function round(ms: number): number {
 }
 
 export type { RedFlag };
+
+/** Whether a sentence states a reason (a causal cue word of the ranker's cue data: omdat, want, doordat, …). */
+function statesReason(ranker: Ranker, c: CandidateSentence, title: string | undefined): boolean {
+  return traitsOf(ranker, c, title).cue.causal > 0;
+}

@@ -69,7 +69,12 @@ async function previousLead(ctx: ChooseContext, history: readonly Turn[]): Promi
   const { shown } = selectAnswer(ranked, ctx.ranker.model, (f) => index.sources.get(f)?.authority ?? 99);
   const lead = shown[0];
   return lead
-    ? { file: lead.passage.chunk.file, cleanStart: lead.cleanStart, shown: shown.map((c) => flatText(c.text)) }
+    ? {
+        file: lead.passage.chunk.file,
+        cleanStart: lead.cleanStart,
+        shown: shown.map((c) => flatText(c.text)),
+        section: lead.passage.chunk.section,
+      }
     : undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { Analyzer } from '../text/analyze.js';
 import { compoundHead } from '../text/compound-head.js';
+import { keysIn } from '../text/expand.js';
 
 /** One content word of the question, with the index terms that count as the same word and its weight. */
 export interface QuestionTerm {
@@ -38,6 +39,14 @@ const TOPIC_WORDS =
 /** Weight factor of a topic word (0–1). */
 const TOPIC_WEIGHT = 0.25;
 
+/** How {@link weighQuestion} reads a question (both default true). */
+export interface WeighOptions {
+  /** A lexicon phrase in the question ("bed rest") is one asked word instead of its words. */
+  phrases?: boolean;
+  /** A word whose lexicon equivalents include a topic word ("lrp", "lumbago") is a topic word too. */
+  topicSynonyms?: boolean;
+}
+
 /** What weighing needs from the lexical index. */
 export interface TermStats {
   df(term: string): number;
@@ -54,30 +63,71 @@ export function weighQuestion(
   stats: TermStats,
   text: string,
   sourceTopic: ReadonlySet<string> = new Set(),
+  options: WeighOptions = {},
 ): QuestionTerm[] {
   // A term that occurs nowhere gets the idf of an unseen word: unknown words are the most specific ones.
   const unseenIdf = stats.idf('\u0000unseen');
   const frame = new Set(analyzer.contentTerms(REQUEST_WORDS));
   const topic = new Set([...analyzer.contentTerms(TOPIC_WORDS), ...sourceTopic]);
-  return analyzer.contentTerms(text).filter((term) => !frame.has(term)).map((term) => {
+  const df = (t: string): number => (t.includes(' ') ? Math.min(...t.split(' ').map((w) => stats.df(w))) : stats.df(t));
+  const idf = (t: string): number => (t.includes(' ') ? Math.max(...t.split(' ').map((w) => stats.idf(w))) : stats.idf(t));
+  // A lexicon phrase in the question ("bed rest", "voet niet kunnen optillen") is one asked word when the
+  // corpus speaks of what it means: its own words ("bed", "rest") are not what it means.
+  const phrases =
+    options.phrases === false ? [] : lexiconPhrases(analyzer, text).filter((p) => analyzer.equivalents(p).some((t) => df(t) > 0));
+  const inPhrase = new Set(phrases.flatMap((p) => p.split(' ')));
+  const words = analyzer.contentTerms(text).filter((term) => !frame.has(term) && !inPhrase.has(term));
+  return [...phrases, ...words].map((term) => {
     let equivalents = analyzer.equivalents(term);
-    if (!equivalents.some((t) => stats.df(t) > 0)) {
+    if (!equivalents.some((t) => df(t) > 0) && !term.includes(' ')) {
       // A compound the splitter did not know ("lendenkorset", "loopschema"): Dutch compounds carry their
       // meaning in the head, so the longest known suffix stands in for the word.
       const head = compoundHead(term, (t) => stats.df(t) > 0);
       if (head) equivalents = [term, ...analyzer.equivalents(head)];
     }
-    const inCorpus = equivalents.filter((t) => stats.df(t) > 0);
+    const inCorpus = equivalents.filter((t) => df(t) > 0);
+    // "lrp", "lumbago", "back pain" name the corpus's topic under another name.
+    const isTopic =
+      topic.has(term) || (options.topicSynonyms !== false && equivalents.some((t) => !t.includes(' ') && topic.has(t)));
     return {
       term,
       equivalents,
-      topic: topic.has(term),
+      topic: isTopic,
       known: inCorpus.length > 0,
       weight:
-        (inCorpus.length > 0 ? Math.max(...inCorpus.map((t) => stats.idf(t))) : unseenIdf) *
-        (topic.has(term) ? TOPIC_WEIGHT : 1),
+        (inCorpus.length > 0 ? Math.max(...inCorpus.map((t) => idf(t))) : unseenIdf) * (isTopic ? TOPIC_WEIGHT : 1),
     };
   });
+}
+
+/**
+ * The multi-word lexicon keys the text mentions, within one clause (a phrase does not run over a comma or a
+ * full stop: "pijn, moet ik in bed" is not "pijn in bed"), longest first, none sharing a word with a longer one.
+ */
+function lexiconPhrases(analyzer: Analyzer, text: string): string[] {
+  const found: string[] = [];
+  for (const clause of text.split(/[,.;:!?()]+/)) {
+    const primaries = analyzer.lexicon.analysis.primaries(clause);
+    found.push(...[...keysIn(analyzer.lexicon, primaries, [])].filter((k) => k.includes(' ')));
+  }
+  const taken = new Set<string>();
+  const out: string[] = [];
+  for (const p of found.sort((a, b) => b.split(' ').length - a.split(' ').length)) {
+    const words = p.split(' ');
+    if (words.some((w) => taken.has(w))) continue;
+    for (const w of words) taken.add(w);
+    out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Whether a term set has an equivalent: a one-word term itself, a multi-word lexicon key ("radiculair pijn")
+ * when it has each of its words.
+ */
+export function hasEquivalent(equivalent: string, present: Pick<ReadonlySet<string>, 'has'>): boolean {
+  if (!equivalent.includes(' ')) return present.has(equivalent);
+  return equivalent.split(' ').every((w) => present.has(w));
 }
 
 /**
@@ -97,7 +147,7 @@ export function coverageOf(question: QuestionTerm[], present: Pick<ReadonlySet<s
   for (const q of question) {
     if (!q.known) continue;
     total += q.weight;
-    if (q.equivalents.some((t) => present.has(t))) hit += q.weight;
+    if (q.equivalents.some((t) => hasEquivalent(t, present))) hit += q.weight;
   }
   return total > 0 ? hit / total : 0;
 }

@@ -2,7 +2,7 @@ import type { LoadedIndex } from '../ingest/load.js';
 import type { RetrievedChunk } from '../retrieve/retrieve.js';
 import type { QuestionIntent } from './intent.js';
 import { statesDoseOrCost } from './intent.js';
-import { coverageOf, weighQuestion } from './question-terms.js';
+import { coverageOf, hasEquivalent, weighQuestion } from './question-terms.js';
 import { mentionsBack, mentionsOtherCondition } from './domain.js';
 import { candidateSentences, type CandidateSentence, type SentenceCache } from './sentences.js';
 import { normalize, type Normalized } from '../understand/normalize.js';
@@ -81,7 +81,9 @@ export function measureEvidence(
   intent?: QuestionIntent,
   cache?: SentenceCache,
 ): Evidence {
-  const terms = weighQuestion(index.analyzer, index.bm25, question);
+  // Word by word, as the refusal thresholds were calibrated (DEFAULT_REFUSAL_THRESHOLDS): the ranker's phrase
+  // and topic-synonym reading changes which words count as evidence.
+  const terms = weighQuestion(index.analyzer, index.bm25, question, undefined, { phrases: false, topicSynonyms: false });
   if (terms.length === 0) return { coverage: 0, known: 0, unknownWeight: 1, agreement: false, unknownTerms: [], focusUnknown: false };
   const top = passages.slice(0, EVIDENCE_PASSAGES);
   const passageTerms = new Set(
@@ -219,7 +221,7 @@ export function judgeQuestion(
     const frame = new Set(index.analyzer.contentTerms(figureFrameWords()));
     const subject = weighQuestion(index.analyzer, index.bm25, question.plain).filter((t) => t.known && !t.topic && !frame.has(t.term));
     figureStated = candidateSentences(index, passages.slice(0, 5), cache).some(
-      (s) => statesFigure(figure, s.text) && (subject.length === 0 || subject.some((q) => q.equivalents.some((e) => s.terms.includes(e)))),
+      (s) => statesFigure(figure, s.text) && (subject.length === 0 || subject.some((q) => q.equivalents.some((e) => hasEquivalent(e, new Set(s.terms))))),
     );
   }
   return judgeAnswerability({ entities, corpus, figure, figureStated, aboutMedication: aboutMedication(question) });

@@ -1,7 +1,7 @@
 import { foldText } from '../text/analyze.js';
 import type { SourceKind, SourceMeta } from '../types.js';
 import type { QuestionIntent } from '../answer/intent.js';
-import { coverageOf, type QuestionTerm } from '../answer/question-terms.js';
+import { coverageOf, hasEquivalent, type QuestionTerm } from '../answer/question-terms.js';
 import type { CandidateSentence } from '../answer/sentences.js';
 import { population } from '../answer/stance.js';
 import { findStrength, type CueKind, type Cues } from './cues.js';
@@ -35,6 +35,8 @@ export interface Anchor {
   cleanStart: number;
   /** Texts the previous answer showed (folded): a follow-up does not show them again. */
   shown: string[];
+  /** Section path of the anchor sentence (headings): a new section speaks of something else. */
+  section?: readonly string[] | undefined;
 }
 
 /** Characters after an anchor within which a sentence counts as "right after it" (about three sentences). */
@@ -185,7 +187,7 @@ export function candidateFeatures(
   const heading = t.headingSet;
   const all = { has: (x: string): boolean => present.has(x) || context.has(x) || heading.has(x) };
   const names = (set: ReadonlySet<string>): number =>
-    query.about.length > 0 && query.about.some((eq) => eq.some((t) => set.has(t))) ? 1 : 0;
+    query.about.length > 0 && query.about.some((eq) => eq.some((t) => hasEquivalent(t, set))) ? 1 : 0;
   const { intent, type } = query;
   const source = sources.get(c.passage.chunk.file);
   const counts = query.counted?.test(t.folded) ?? false;
@@ -243,6 +245,19 @@ function anchorIs(anchor: Anchor | undefined, c: CandidateSentence): boolean {
   return anchor !== undefined && anchor.file === c.passage.chunk.file && anchor.cleanStart === c.cleanStart;
 }
 
+/**
+ * Whether a sentence continues the previous answer's subject: it follows the anchor closely in the same
+ * section (a sentence under the next heading speaks of something else).
+ */
+export function continuesAnchor(anchor: Anchor | undefined, c: CandidateSentence): boolean {
+  return (
+    afterAnchor(anchor, c) &&
+    anchor?.section !== undefined &&
+    anchor.section.join('\u0000') === c.passage.chunk.section.join('\u0000')
+  );
+}
+
+/** Whether a sentence follows a follow-up's anchor closely (same document, within about three sentences). */
 function afterAnchor(anchor: Anchor | undefined, c: CandidateSentence): boolean {
   if (!anchor || anchor.file !== c.passage.chunk.file) return false;
   const d = c.cleanStart - anchor.cleanStart;

@@ -1,6 +1,7 @@
 import type { LoadedIndex } from '../ingest/load.js';
 import type { QuestionIntent } from '../answer/intent.js';
 import {
+  hasEquivalent,
   namedSourceKind,
   sourceNameKinds,
   sourceNameTerms,
@@ -11,7 +12,7 @@ import { detectIntent } from '../answer/intent.js';
 import type { SourceKind } from '../types.js';
 import type { CandidateSentence } from '../answer/sentences.js';
 import { countPattern, jaccard } from '../answer/select.js';
-import { candidateFeatures, questionType, sentenceTraits, type RankQuery, type SentenceTraits } from './features.js';
+import { candidateFeatures, continuesAnchor, questionType, sentenceTraits, type RankQuery, type SentenceTraits } from './features.js';
 import { loadCues, type Cues } from './cues.js';
 import type { CorpusView } from '../understand/answerability.js';
 import { buildSpellingVocabulary, correctSpelling, type SpellingVocabulary } from '../understand/spelling.js';
@@ -120,7 +121,13 @@ export function rankQuery(
   const focus = intent.quantityFocus
     ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
     : [];
-  return { terms, about: aboutTerms(terms), intent, type: questionType(asked), counted: countPattern(focus) };
+  return {
+    terms,
+    about: aboutTerms(terms),
+    intent,
+    type: questionType(asked),
+    counted: countPattern(focus),
+  };
 }
 
 /** Scores every candidate with the model, best first (ties: earlier passage, then document order). */
@@ -131,7 +138,10 @@ export function rankCandidates(
   candidates: CandidateSentence[],
 ): RankedSentence[] {
   const topScore = Math.max(0, ...candidates.map((c) => c.passage.score));
-  const names = (terms: readonly string[]): boolean => query.about.some((eq) => eq.some((t) => terms.includes(t)));
+  const names = (terms: readonly string[]): boolean => {
+    const set = new Set(terms);
+    return query.about.some((eq) => eq.some((t) => hasEquivalent(t, set)));
+  };
   return candidates
     .map((c) => ({ c, traits: traitsOf(ranker, c, index.sources.get(c.passage.chunk.file)?.title) }))
     .filter(({ traits }) => !traits.isLabel)
@@ -143,7 +153,9 @@ export function rankCandidates(
         query.about.length === 0 ||
         names(c.terms) ||
         (query.counted?.test(traits.folded) ?? false) ||
-        (c.context.listItem && names(c.context.contextTerms));
+        (c.context.listItem && names(c.context.contextTerms)) ||
+        // Right after the previous answer's bottom line the document still speaks of its subject ("Waarom niet?").
+        continuesAnchor(query.anchor, c);
       return { ...c, p: modelProbability(ranker.model, x), onFocus, ...(strength ? { strength } : {}) };
     })
     .sort((a, b) => b.p - a.p || a.passageRank - b.passageRank || a.cleanStart - b.cleanStart);

@@ -38,7 +38,12 @@ export interface Analyzer {
   queryTerms(text: string, stats?: IdfSource): WeightedTerm[];
   /** Distinct stemmed content terms of the text WITHOUT expansion (compound parts included). Empty for a question with no content words ("wat is dat?", "hoe zit het?"). */
   contentTerms(text: string): string[];
-  /** All index terms that count as "the same word" as this content term, for coverage checks: itself first, then the one-word terms the lexicon links it to (not over `related` links, weight ≥ 0.5). */
+  /**
+   * All index terms that count as "the same word" as this content term (or lexicon phrase key), for coverage
+   * checks: itself first, then the keys the lexicon links it to with weight ≥ {@link EQUIVALENT_MIN_WEIGHT}
+   * (not over associations; a member's class counts). A multi-word key ("radiculair pijn") is an equivalent
+   * a text has when it has each of its words (see `hasEquivalent` in answer/question-terms.ts).
+   */
   equivalents(term: string): string[];
   /** The lexicon compiled with this analyzer's pipeline (for entity finding, see src/understand/entities.ts). */
   readonly lexicon: CompiledLexicon;
@@ -298,12 +303,13 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     const hit = equivalentsMemo.get(term);
     if (hit !== undefined) return hit;
     const out = [term];
-    // Narrower/associated terms are not the same word; phrases are not one index term.
+    // Associations are not the same word, but a member's class is what sources write about it (Voltaren →
+    // diclofenac → NSAID). Multi-word keys stay: "ischias" is written "radiculaire pijn" in the documents.
     for (const key of expandKeys(lexicon, [term], {
-      related: false,
+      related: 'classes',
       minWeight: EQUIVALENT_MIN_WEIGHT,
     }).keys()) {
-      if (!key.includes(' ')) out.push(key);
+      out.push(key);
     }
     if (equivalentsMemo.size >= STEM_MEMO_LIMIT) equivalentsMemo.clear();
     equivalentsMemo.set(term, out);

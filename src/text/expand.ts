@@ -185,6 +185,11 @@ function linkWeight(compiled: CompiledLexicon, group: LexiconGroup): number {
   return compiled.weights[group.kind];
 }
 
+/** A directed `related` group of drugs: its members are kinds of its canonical (a pharmacological class). */
+function isDrugClass(group: LexiconGroup): boolean {
+  return isDirected(group) && (group.entity === 'drug' || group.entity === 'drug-class');
+}
+
 /**
  * The Dutch canonicals of a key that the lexicon knows only as an English term ("low back pain" → "lage
  * rugpijn"); empty for any other key.
@@ -199,8 +204,13 @@ export function translationsOf(compiled: CompiledLexicon, key: string): string[]
 }
 
 export interface ExpandOptions {
-  /** Follow `related` links (default true; false for "the same word" equivalents). */
-  related?: boolean;
+  /**
+   * Follow `related` links: true (default) all of them; 'classes' only a drug group's directed links from a
+   * member to its pharmacological class (ibuprofen → NSAID: guidelines recommend by class, so what a source
+   * says of the class holds for the member; an activity's class — zwemmen → lichaamsbeweging — is too broad
+   * to say the documents speak of the activity); false none.
+   */
+  related?: boolean | 'classes';
   /** Drop keys reached with less than this weight (default {@link MIN_WEIGHT}). */
   minWeight?: number;
   /** Follow at most this many links from a seed (default {@link MAX_HOPS}). */
@@ -228,7 +238,8 @@ export function expandKeys(
     for (const [key, weight] of frontier) {
       for (const occ of compiled.occurrences.get(key) ?? []) {
         const group = compiled.lexicon.groups[occ.group];
-        if (group === undefined || (!related && group.kind === 'related')) continue;
+        if (group === undefined) continue;
+        if (group.kind === 'related' && (related === false || (related === 'classes' && !isDrugClass(group)))) continue;
         const w = weight * linkWeight(compiled, group);
         if (w < minWeight - WEIGHT_EPSILON) continue; // 0.75 · 0.6 is 0.4499… in floating point
         for (const target of targetsOf(compiled, group, occ.group, occ)) {

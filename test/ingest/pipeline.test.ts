@@ -138,13 +138,13 @@ describe('asking the fixture corpus', () => {
     for (const c of a.citations.filter((x) => !x.file.endsWith('.pdf'))) expect(c.page).toBeUndefined();
   });
 
-  it('answers from an HTML page and a guideline, the guideline first', async () => {
+  it('answers from an HTML page, relevance first: the home-exercise page before the guideline', async () => {
     const a = await ask(engine, { question: 'Welke oefeningen kan ik thuis doen voor mijn onderrug?' });
     const files = a.citations.map((c) => c.file);
-    expect(files).toContain('oefeningen-onderrug.html');
     expectVerbatim(a.citations);
-    if (files.includes('richtlijn-chronische-rugpijn.md'))
-      expect(files[0]).toBe('richtlijn-chronische-rugpijn.md');
+    // The guideline speaks of supervised exercise therapy, the page of exercises to do at home: authority
+    // only breaks near-ties, so the page opens the answer.
+    expect(files[0]).toBe('oefeningen-onderrug.html');
   });
 
   it('refuses a question outside the corpus, with a refusal that names no document or count', async () => {

@@ -148,11 +148,18 @@ describe('query expansion over the clinical lexicon', () => {
     expect(weak.queryTerms('woorda').map((w) => w.term)).not.toContain(weak.terms('woordc')[0]); // 0.4 · 0.4
   });
 
-  it('counts strong links as the same word for coverage, but not associations or narrower terms', () => {
+  it('counts strong links and a drug\'s class as the same word for coverage, but not associations or an activity\'s class', () => {
     expect(analyzer.equivalents(first('Dafalgan'))).toContain('paracetamol');
     expect(analyzer.equivalents(first('sciatica'))).toContain(first('ischias'));
-    expect(analyzer.equivalents(first('ibuprofen'))).not.toContain(first('NSAID'));
+    // Brand → generic → class: guidelines recommend by class.
+    expect(analyzer.equivalents(first('Voltaren'))).toContain(first('NSAID'));
+    expect(analyzer.equivalents(first('ibuprofen'))).toContain(first('NSAID'));
+    expect(analyzer.equivalents(first('zwemmen'))).not.toContain(first('lichaamsbeweging'));
     expect(analyzer.equivalents(first('bedrust'))).not.toContain(first('actief'));
+  });
+
+  it('keeps a multi-word equivalent as one key ("ischias" is written "radiculaire pijn")', () => {
+    expect(analyzer.equivalents(first('ischias'))).toContain(analyzer.lexicon.analysis.primaries('radiculaire pijn').join(' '));
   });
 
   it('never weighs an expansion more than its strongest link, nor keeps one below MIN_WEIGHT (any lexicon term)', () => {
