@@ -5,8 +5,10 @@ import { keysIn } from '../text/expand.js';
 /** One content word of the question, with the index terms that count as the same word and its weight. */
 export interface QuestionTerm {
   term: string;
-  /** The term, its synonyms and translations (index terms). */
+  /** The term, its synonyms and translations (index terms; a lexicon phrase as its words joined by a space). */
   equivalents: string[];
+  /** `equivalents` split into words once (coverage checks run for every candidate sentence). */
+  parts?: string[][];
   /** Highest idf among the equivalents that occur in the corpus; the maximum idf when none does. */
   weight: number;
   /** Whether any equivalent occurs in the corpus. */
@@ -92,6 +94,7 @@ export function weighQuestion(
     return {
       term,
       equivalents,
+      parts: equivalents.map((e) => e.split(' ')),
       topic: isTopic,
       known: inCorpus.length > 0,
       weight:
@@ -147,7 +150,10 @@ export function coverageOf(question: QuestionTerm[], present: Pick<ReadonlySet<s
   for (const q of question) {
     if (!q.known) continue;
     total += q.weight;
-    if (q.equivalents.some((t) => hasEquivalent(t, present))) hit += q.weight;
+    const found = q.parts
+      ? q.parts.some((words) => words.every((w) => present.has(w)))
+      : q.equivalents.some((t) => hasEquivalent(t, present));
+    if (found) hit += q.weight;
   }
   return total > 0 ? hit / total : 0;
 }

@@ -221,7 +221,7 @@ export function judgeQuestion(
     const frame = new Set(index.analyzer.contentTerms(figureFrameWords()));
     const subject = weighQuestion(index.analyzer, index.bm25, question.plain).filter((t) => t.known && !t.topic && !frame.has(t.term));
     figureStated = candidateSentences(index, passages.slice(0, 5), cache).some(
-      (s) => statesFigure(figure, s.text) && (subject.length === 0 || subject.some((q) => q.equivalents.some((e) => hasEquivalent(e, new Set(s.terms))))),
+      (s) => statesFigure(figure, s.text) && (subject.length === 0 || subject.some((q) => q.equivalents.some((e) => hasEquivalent(e, { has: (w: string) => s.terms.includes(w) })))),
     );
   }
   return judgeAnswerability({ entities, corpus, figure, figureStated, aboutMedication: aboutMedication(question) });

@@ -138,10 +138,8 @@ export function rankCandidates(
   candidates: CandidateSentence[],
 ): RankedSentence[] {
   const topScore = Math.max(0, ...candidates.map((c) => c.passage.score));
-  const names = (terms: readonly string[]): boolean => {
-    const set = new Set(terms);
-    return query.about.some((eq) => eq.some((t) => hasEquivalent(t, set)));
-  };
+  // The sentence's cached term sets (traits), not a new set per candidate: this runs for every candidate.
+  const names = (set: ReadonlySet<string>): boolean => query.about.some((eq) => eq.some((t) => hasEquivalent(t, set)));
   return candidates
     .map((c) => ({ c, traits: traitsOf(ranker, c, index.sources.get(c.passage.chunk.file)?.title) }))
     .filter(({ traits }) => !traits.isLabel)
@@ -151,9 +149,9 @@ export function rankCandidates(
       // A list item or a pronoun sentence speaks about what its lead-in / previous sentence names.
       const onFocus =
         query.about.length === 0 ||
-        names(c.terms) ||
+        names(traits.sentenceSet) ||
         (query.counted?.test(traits.folded) ?? false) ||
-        (c.context.listItem && names(c.context.contextTerms)) ||
+        (c.context.listItem && names(traits.contextSet)) ||
         // Right after the previous answer's bottom line the document still speaks of its subject ("Waarom niet?").
         continuesAnchor(query.anchor, c);
       return { ...c, p: modelProbability(ranker.model, x), onFocus, ...(strength ? { strength } : {}) };
