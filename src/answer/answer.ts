@@ -61,7 +61,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   // History turns carrying an injection never reach follow-up resolution or the LLM.
   const history = screenHistory(options.history ?? []).map((t) => ({
     ...t,
-    question: correctQuestion(index, ctx.ranker, t.question),
+    question: correctQuestion(index, ctx.ranker, normalize(t.question).plain || t.question),
   }));
   const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;

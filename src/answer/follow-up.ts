@@ -97,7 +97,15 @@ function isElliptical(question: string, contentTerms: (t: string) => string[]): 
   const words = contentWords(question, contentTerms).length;
   if (words <= MAX_WORDS_BARE) return true;
   if (OPENER.test(question) && words <= MAX_WORDS_WITH_OPENER) return true;
-  return hasPronounAnaphor(question, contentTerms) && words <= MAX_WORDS_WITH_ANAPHOR;
+  return (hasPronounAnaphor(question, contentTerms) || hasDemonstrative(question)) && words <= MAX_WORDS_WITH_ANAPHOR;
+}
+
+/** Demonstratives: as a determiner too ("Hoe zag dat programma eruit?", "die mensen") they point back. */
+const DEMONSTRATIVES = new Set(['dat', 'die', 'dit', 'deze', 'that', 'this', 'these', 'those']);
+
+/** Whether a short question uses a demonstrative (pronoun or determiner); see {@link isElliptical}. */
+function hasDemonstrative(question: string): boolean {
+  return wordsOf(question).some((w) => DEMONSTRATIVES.has(w.toLowerCase()));
 }
 
 /**

@@ -33,13 +33,16 @@ const HOW_MUCH_MAY = /\b(hoeveel|how much|how many)\b.*\b(mag|mogen|innemen|neme
 /** The noun right after "hoeveel" / "how many" (an adjective may come between: "hoeveel extra ziektedagen"). */
 const QUANTITY_FOCUS = /\b(?:hoeveel|how many|aantal)\s+(?:(?:extra|verschillende|andere|nieuwe|different|other)\s+)?(\p{L}{3,})/iu;
 
-/** The word after "Helpt/Werkt/Baat" or "Does/Do … help": the treatment a yes/no question is about. */
+/**
+ * The word after "Helpt/Werkt/Baat" or "Does/Do … help": the treatment a yes/no question is about. An article
+ * is a whole word ("antidepressiva" is not "a" + "ntidepressiva").
+ */
 const EFFICACY_FOCUS = [
-  /^\s*(?:helpt|helpen|werkt|werken|does|do)\s+(?:een|het|de|a|an|the)?\s*(\p{L}{4,})(?=\s+(?:bij|tegen|voor|help|work|with|for|\?))/iu,
+  /^\s*(?:helpt|helpen|werkt|werken|does|do)\s+(?:(?:een|het|de|a|an|the)\s+)?(\p{L}{4,})(?=\s+(?:bij|tegen|voor|help|work|with|for|\?))/iu,
   // "Is zwemmen goed bij rugpijn?", "Zijn opioïden aangewezen …?", "Is yoga effective for …?"
-  /^\s*(?:is|zijn|are)\s+(?:een|het|de|a|an)?\s*(\p{L}{4,})\s+(?:goed|zinvol|nuttig|effectief|werkzaam|aangewezen|aan te raden|good|effective|useful|helpful)\b/iu,
+  /^\s*(?:is|zijn|are)\s+(?:(?:een|het|de|a|an)\s+)?(\p{L}{4,})\s+(?:goed|zinvol|nuttig|effectief|werkzaam|aangewezen|aan te raden|good|effective|useful|helpful)\b/iu,
   // "Wat is het effect van acupunctuur …?", "What is the effect of …?"
-  /\b(?:effect|nut|werkzaamheid|effectiviteit|effectiveness)\s+(?:van|of)\s+(?:een|het|de|a|an|the)?\s*(\p{L}{4,})/iu,
+  /\b(?:effect|nut|werkzaamheid|effectiviteit|effectiveness)\s+(?:van|of)\s+(?:(?:een|het|de|a|an|the)\s+)?(\p{L}{4,})/iu,
 ];
 
 /**

@@ -29,6 +29,17 @@ const REQUEST_WORDS =
   'helpt helpen help werkt werkzaam effectief zinvol nuttig baat effective useful goed goede good effect';
 
 /**
+ * "Werkt/Werken X …?" and "Wat werkt …?": there the verb asks whether something works (the question's frame).
+ * Elsewhere "werken" is content ("mag ik werken", "terug aan het werk"), so only these positions are dropped.
+ */
+const FRAME_VERB = /^(\s*(?:wat|welke(?:\s+\p{L}+)?)?\s*)(?:werkt|werken)(?![\p{L}\p{N}])/iu;
+
+/** The question without a frame use of "werkt/werken" (see {@link FRAME_VERB}). */
+export function withoutFrameVerb(text: string): string {
+  return text.replace(FRAME_VERB, '$1');
+}
+
+/**
  * The corpus's own topic: every passage is about (low) back pain, whatever word it uses, so these words
  * say little about which passage answers. Their idf misleads because the corpus mostly writes the
  * compound ("lagerugpijn"), which makes the bare parts ("rug", "lage") look rare.
@@ -78,7 +89,7 @@ export function weighQuestion(
   const phrases =
     options.phrases === false ? [] : lexiconPhrases(analyzer, text).filter((p) => analyzer.equivalents(p).some((t) => df(t) > 0));
   const inPhrase = new Set(phrases.flatMap((p) => p.split(' ')));
-  const words = analyzer.contentTerms(text).filter((term) => !frame.has(term) && !inPhrase.has(term));
+  const words = analyzer.contentTerms(withoutFrameVerb(text)).filter((term) => !frame.has(term) && !inPhrase.has(term));
   return [...phrases, ...words].map((term) => {
     let equivalents = analyzer.equivalents(term);
     if (!equivalents.some((t) => df(t) > 0) && !term.includes(' ')) {

@@ -18,8 +18,12 @@ import { modelProbability, neutralModel, RankModelSchema, type RankModel } from 
 import { bestF1Threshold, fitListwise } from '../rank/train.js';
 import { loadLabelled } from '../eval/split.js';
 
-/** Hyper-parameters: fixed, general defaults (not searched on any evaluation split). */
-const HYPER = { l2: 0.01, iterations: 800, learningRate: 0.5 };
+/**
+ * Hyper-parameters: fixed, general defaults (not searched on any evaluation split). The boosting settings
+ * are the textbook small ones (depth-2 trees, shrinkage 0.1, 60 rounds, 20 pairs a leaf); 30–120 rounds,
+ * depth 3 and 50 a leaf gave the same cross-set holdout P@1 within a question or two (decision 42).
+ */
+const HYPER = { l2: 0.01, iterations: 800, learningRate: 0.5, rounds: 60, depth: 2, shrinkage: 0.1, minLeaf: 20 };
 
 /**
  * `npm run train [-- --out FILE] [--check]`: fits the answer ranker on labelled (question, sentence) pairs
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
 }
 
 /** Median answer length the shown sentences may reach on the training questions (the product's budget, 60, less the attribution and notice slack the simulation does not see). */
-const WORD_BUDGET = 55;
+const WORD_BUDGET = 54;
 /** Share of training answers that must stay within {@link WORD_BUDGET} (above one half: a margin for unseen wording). */
 const BUDGET_QUANTILE = 0.5;
 

@@ -82,6 +82,7 @@ const NUMBER = /\d/;
 const CITATION_LIKE = /\b(issue|vol\.?|syst rev|database|et al\.?|doi|pp?\.)\b|\d{4};\s*\d+|\d+\(\d+\):\s*\d+/i;
 const YEAR = /\b(19|20)\d{2}\b/;
 const WORD = /[\p{L}\p{N}]+/gu;
+const NEGATING_PREFIX = /(?<![\p{L}\p{N}])(niet|non|geen)-(?=\p{L})/gu;
 
 function cueShare(words: readonly string[], set: ReadonlySet<string>): number {
   let hits = 0;
@@ -145,7 +146,8 @@ function isLabel(c: CandidateSentence, title: string | undefined): boolean {
 /** Computes a sentence's {@link SentenceTraits}. */
 export function sentenceTraits(c: CandidateSentence, cues: Cues, title?: string): SentenceTraits {
   const folded = foldText(c.text);
-  const words = folded.match(WORD) ?? [];
+  // "niet-invasieve", "non-specific": a negating prefix of a compound is no negation cue.
+  const words = folded.replace(NEGATING_PREFIX, '$1').match(WORD) ?? [];
   const cue = {} as Record<CueKind, number>;
   for (const k of Object.keys(cues.words) as CueKind[]) cue[k] = cueShare(words, cues.words[k]);
   return {

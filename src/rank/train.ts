@@ -1,7 +1,9 @@
+import type { TreeNode } from './model.js';
+
 /**
- * Fitting the answer ranker: L2-regularised logistic regression by full-batch gradient descent on
- * standardised features. No randomness and a fixed iteration count, so the same pairs give the same model
- * bit for bit.
+ * Fitting the answer ranker: L2-regularised linear scores by full-batch gradient descent on standardised
+ * features, optionally followed by gradient-boosted shallow regression trees on what the linear score gets
+ * wrong. No randomness and fixed iteration counts, so the same pairs give the same model bit for bit.
  */
 
 /** One labelled (question, sentence) pair. */
@@ -20,6 +22,14 @@ export interface FitOptions {
   iterations?: number;
   /** Step size; default 0.5. */
   learningRate?: number;
+  /** Boosting rounds after the linear fit (listwise only); default 0 (no trees). */
+  rounds?: number;
+  /** Depth of each tree (splits from root to leaf); default 2. */
+  depth?: number;
+  /** Shrinkage: the share of each tree's step that is taken; default 0.1. */
+  shrinkage?: number;
+  /** Fewest pairs on each side of a split; default 20. */
+  minLeaf?: number;
 }
 
 export interface FittedModel {
@@ -27,6 +37,8 @@ export interface FittedModel {
   std: number[];
   weights: number[];
   bias: number;
+  /** Regression trees added to the linear score, leaves in calibrated log-odds ([] when not boosted). */
+  trees: (TreeNode | number)[];
 }
 
 /**
@@ -61,15 +73,17 @@ export function fitLogistic(pairs: readonly LabelledPair[], dims: number, option
     for (let j = 0; j < dims; j++) w[j] = (w[j] as number) - lr * ((gw[j] as number) + l2 * (w[j] as number));
     b -= lr * gb;
   }
-  return { mean, std, weights: w, bias: b };
+  return { mean, std, weights: w, bias: b, trees: [] };
 }
 
 /**
- * Listwise fit: per question, a softmax over its candidates' linear scores is pulled towards a uniform
- * distribution over its positives (the "conditional logit" / ListNet top-one objective), so the weights
- * are learned for what the answer needs — the answering sentence ranked first among its own question's
- * candidates. Then a 1-D logistic (Platt) calibration of the scores on the pointwise labels turns scores
- * into probabilities, so thresholds mean the same across questions. Deterministic like {@link fitLogistic}.
+ * Listwise fit: per question, a softmax over its candidates' scores is pulled towards a uniform distribution
+ * over its positives (the "conditional logit" / ListNet top-one objective), so the model is learned for what
+ * the answer needs — the answering sentence ranked first among its own question's candidates. First a linear
+ * score over standardised features; then (`rounds` > 0) gradient-boosted regression trees on the raw features,
+ * each a Newton step on the same objective, which catch interactions a linear score cannot. Finally a 1-D
+ * logistic (Platt) calibration of the total score on the pointwise labels turns scores into probabilities,
+ * so thresholds mean the same across questions. Deterministic like {@link fitLogistic}.
  */
 export function fitListwise(pairs: readonly LabelledPair[], dims: number, options: FitOptions = {}): FittedModel {
   const l2 = options.l2 ?? 0.01;
@@ -82,23 +96,20 @@ export function fitListwise(pairs: readonly LabelledPair[], dims: number, option
   const w = new Array<number>(dims).fill(0);
   for (let it = 0; it < iterations; it++) {
     const gw = new Array<number>(dims).fill(0);
+    const score = z.map((zi) => dot(w, zi));
     for (const idx of lists) {
-      const scores = idx.map((i) => dot(w, z[i] as number[]));
-      const max = Math.max(...scores);
-      const exps = scores.map((s) => Math.exp(s - max));
-      const sum = exps.reduce((a, b) => a + b, 0);
-      const positives = idx.filter((i) => (pairs[i] as LabelledPair).y === 1).length;
+      const { grad } = listGradients(idx, score, pairs);
       idx.forEach((i, k) => {
-        const target = (pairs[i] as LabelledPair).y === 1 ? 1 / positives : 0;
-        const g = ((exps[k] as number) / sum - target) / lists.length;
+        const g = (grad[k] as number) / lists.length;
         const zi = z[i] as number[];
         for (let j = 0; j < dims; j++) gw[j] = (gw[j] as number) + g * (zi[j] as number);
       });
     }
     for (let j = 0; j < dims; j++) w[j] = (w[j] as number) - lr * ((gw[j] as number) + l2 * (w[j] as number));
   }
-  // Platt calibration: p = sigmoid(a·s + b) fitted on all pairs (each question weighing 1, classes balanced).
   const s = z.map((zi) => dot(w, zi));
+  const trees = boostTrees(pairs, lists, s, options);
+  // Platt calibration: p = sigmoid(a·s + b) fitted on all pairs (each question weighing 1, classes balanced).
   const cal = fitLogistic(
     pairs.map((p, i) => ({ question: p.question, x: [s[i] as number], y: p.y })),
     1,
@@ -106,7 +117,133 @@ export function fitListwise(pairs: readonly LabelledPair[], dims: number, option
   );
   const a = (cal.weights[0] as number) / (cal.std[0] as number);
   const b = cal.bias - a * (cal.mean[0] as number);
-  return { mean, std, weights: w.map((x) => x * a), bias: b };
+  return { mean, std, weights: w.map((x) => x * a), bias: b, trees: trees.map((t) => scaleLeaves(t, a)) };
+}
+
+/** Softmax top-one gradient and curvature of one question's candidates at the current scores. */
+function listGradients(
+  idx: readonly number[],
+  score: readonly number[],
+  pairs: readonly LabelledPair[],
+): { grad: number[]; hess: number[] } {
+  const scores = idx.map((i) => score[i] as number);
+  const max = Math.max(...scores);
+  const exps = scores.map((v) => Math.exp(v - max));
+  const sum = exps.reduce((x, y) => x + y, 0);
+  const positives = idx.filter((i) => (pairs[i] as LabelledPair).y === 1).length;
+  const grad: number[] = [];
+  const hess: number[] = [];
+  idx.forEach((i, k) => {
+    const p = (exps[k] as number) / sum;
+    grad.push(p - ((pairs[i] as LabelledPair).y === 1 ? 1 / positives : 0));
+    hess.push(Math.max(p * (1 - p), 1e-6));
+  });
+  return { grad, hess };
+}
+
+/** Candidate split points per feature: up to 15 quantiles of its distinct raw values. */
+function splitPoints(pairs: readonly LabelledPair[], dims: number): number[][] {
+  return Array.from({ length: dims }, (_, f) => {
+    const values = [...new Set(pairs.map((p) => p.x[f] as number))].sort((x, y) => x - y);
+    if (values.length <= 16) return values.slice(0, -1);
+    return Array.from({ length: 15 }, (_, k) => values[Math.floor(((k + 1) * values.length) / 16)] as number);
+  });
+}
+
+/**
+ * Gradient boosting on the listwise objective: each round fits a depth-limited regression tree to the
+ * Newton step (−gradient / curvature, L2 of 1 on leaf values) and adds `shrinkage` of it to the scores.
+ * `score` is updated in place; the trees are returned in score units (shrinkage applied).
+ */
+function boostTrees(
+  pairs: readonly LabelledPair[],
+  lists: readonly number[][],
+  score: number[],
+  options: FitOptions,
+): (TreeNode | number)[] {
+  const rounds = options.rounds ?? 0;
+  if (rounds === 0 || pairs.length === 0) return [];
+  const depth = options.depth ?? 2;
+  const shrinkage = options.shrinkage ?? 0.1;
+  const minLeaf = options.minLeaf ?? 20;
+  const dims = (pairs[0] as LabelledPair).x.length;
+  const thresholds = splitPoints(pairs, dims);
+  const rows = lists.flat();
+  const trees: (TreeNode | number)[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const g = new Array<number>(pairs.length).fill(0);
+    const h = new Array<number>(pairs.length).fill(0);
+    for (const idx of lists) {
+      const { grad, hess } = listGradients(idx, score, pairs);
+      idx.forEach((i, k) => {
+        g[i] = grad[k] as number;
+        h[i] = hess[k] as number;
+      });
+    }
+    const tree = scaleLeaves(growTree(rows, pairs, g, h, depth, thresholds, minLeaf), shrinkage);
+    trees.push(tree);
+    for (const i of rows) score[i] = (score[i] as number) + treeValue(tree, (pairs[i] as LabelledPair).x);
+  }
+  return trees;
+}
+
+function growTree(
+  rows: readonly number[],
+  pairs: readonly LabelledPair[],
+  g: readonly number[],
+  h: readonly number[],
+  depth: number,
+  thresholds: readonly number[][],
+  minLeaf: number,
+): TreeNode | number {
+  let G = 0;
+  let H = 0;
+  for (const i of rows) {
+    G += g[i] as number;
+    H += h[i] as number;
+  }
+  const leaf = -G / (H + 1);
+  if (depth === 0 || rows.length < 2 * minLeaf) return leaf;
+  const base = (G * G) / (H + 1);
+  let best = { gain: 1e-9, f: -1, t: 0 };
+  thresholds.forEach((points, f) => {
+    for (const t of points) {
+      let GL = 0;
+      let HL = 0;
+      let nL = 0;
+      for (const i of rows) {
+        if (((pairs[i] as LabelledPair).x[f] as number) <= t) {
+          GL += g[i] as number;
+          HL += h[i] as number;
+          nL++;
+        }
+      }
+      if (nL < minLeaf || rows.length - nL < minLeaf) continue;
+      const GR = G - GL;
+      const HR = H - HL;
+      const gain = (GL * GL) / (HL + 1) + (GR * GR) / (HR + 1) - base;
+      if (gain > best.gain) best = { gain, f, t };
+    }
+  });
+  if (best.f < 0) return leaf;
+  const left = rows.filter((i) => ((pairs[i] as LabelledPair).x[best.f] as number) <= best.t);
+  const right = rows.filter((i) => ((pairs[i] as LabelledPair).x[best.f] as number) > best.t);
+  return {
+    f: best.f,
+    t: best.t,
+    l: growTree(left, pairs, g, h, depth - 1, thresholds, minLeaf),
+    r: growTree(right, pairs, g, h, depth - 1, thresholds, minLeaf),
+  };
+}
+
+function treeValue(tree: TreeNode | number, x: readonly number[]): number {
+  let node = tree;
+  while (typeof node !== 'number') node = (x[node.f] as number) <= node.t ? node.l : node.r;
+  return node;
+}
+
+function scaleLeaves(tree: TreeNode | number, by: number): TreeNode | number {
+  return typeof tree === 'number' ? tree * by : { ...tree, l: scaleLeaves(tree.l, by), r: scaleLeaves(tree.r, by) };
 }
 
 function dot(w: readonly number[], z: readonly number[]): number {

@@ -12,7 +12,9 @@ import { AppError } from '../errors.js';
  * 4. separators collapsed: `negeer_alle_instructies`, `negeer.alle.instructies` → words with spaces,
  *    letter chains `i.g.n.o.r.e`, `i-g-n-o-r-e`, `i g n o r e` → `ignore`;
  * 5. (`plain` only) quotes, brackets and markup around words stripped: `"cannabis"`, `(cannabis)`,
- *    `«cannabis»`, `<b>cannabis</b>`, `*cannabis*` all read `cannabis`.
+ *    `«cannabis»`, `<b>cannabis</b>`, `*cannabis*` all read `cannabis`;
+ * 6. (`plain` only) Flemish tussentaal and chat spellings of function words read as the standard words
+ *    (`colloquial.json`: "ne foto" → "een foto", "da" → "dat", "nie" → "niet", "kheb" → "ik heb").
  */
 
 const ConfusablesSchema = z.strictObject({
@@ -48,6 +50,58 @@ export function loadConfusables(): Confusables {
 
 // Immutable after load: the table is data shipped with the code, read once.
 const DEFAULT_CONFUSABLES = loadConfusables();
+
+const ColloquialSchema = z.strictObject({
+  version: z.number().int().positive(),
+  why: z.string().min(1),
+  // Keys are single lowercase words (an apostrophe allowed: "m'n"); values the standard words.
+  map: z.record(z.string().regex(/^[\p{Ll}']+$/u, 'a key is one lowercase word'), z.string().min(1)),
+});
+
+/** Colloquial spelling → standard words (one lowercase word → one or more words). */
+export type Colloquial = ReadonlyMap<string, string>;
+
+/**
+ * Validates a colloquial-spelling table (parsed JSON).
+ * @throws AppError('config_error') naming the first problem.
+ */
+export function parseColloquial(json: unknown): Colloquial {
+  const parsed = ColloquialSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError(
+      'config_error',
+      `Invalid colloquial table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+    );
+  }
+  return new Map(Object.entries(parsed.data.map));
+}
+
+/** Loads the bundled table (src/understand/colloquial.json). */
+export function loadColloquial(): Colloquial {
+  const require = createRequire(import.meta.url);
+  return parseColloquial(require('./colloquial.json'));
+}
+
+// Immutable after load, like the confusables.
+const DEFAULT_COLLOQUIAL = loadColloquial();
+
+/**
+ * Replaces colloquial spellings of whole words by their standard form ("ne foto, heeft da zin?" → "een foto,
+ * heeft dat zin?"). A word in capitals ("DA", "NIE") is left alone: it is more likely an abbreviation.
+ * A capitalised word keeps its capital ("Kheb" → "Ik heb").
+ */
+export function standardWords(plain: string, colloquial: Colloquial = DEFAULT_COLLOQUIAL): string {
+  if (colloquial.size === 0) return plain;
+  return plain.replace(/(?<![\p{L}\p{N}'])[\p{L}']+(?![\p{L}\p{N}])/gu, (word) => {
+    if (word.length > 1 && word === word.toUpperCase()) return word;
+    const standard = colloquial.get(word.toLowerCase());
+    if (standard === undefined) return word;
+    return word[0] === word[0]?.toUpperCase() && word[0] !== word[0]?.toLowerCase()
+      ? standard[0]?.toUpperCase() + standard.slice(1)
+      : standard;
+  });
+}
 
 /** A lowercase, diacritic-folded word of the plain text and the clause (sentence part) it stands in. */
 export interface Token {
@@ -152,8 +206,12 @@ export function tokenize(plain: string): Token[] {
 }
 
 /** Normalises a text once for every later check. */
-export function normalize(text: string, confusables: Confusables = DEFAULT_CONFUSABLES): Normalized {
+export function normalize(
+  text: string,
+  confusables: Confusables = DEFAULT_CONFUSABLES,
+  colloquial: Colloquial = DEFAULT_COLLOQUIAL,
+): Normalized {
   const clean = cleanText(text, confusables);
-  const plain = plainText(clean);
+  const plain = standardWords(plainText(clean), colloquial);
   return { raw: text, clean, plain, tokens: tokenize(plain) };
 }

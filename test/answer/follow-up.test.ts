@@ -85,6 +85,17 @@ describe('resolveFollowUp', () => {
     expect(r.carried).toContain('vanzelf');
   });
 
+  it('a demonstrative before a noun points back too: "Hoe zag dat programma eruit?"', () => {
+    const history = [turn('Helpt hardlopen bij chronische lagerugpijn?')];
+    for (const q of ['Hoe zag dat programma eruit?', 'How long did that programme last?']) {
+      const r = resolveFollowUp(q, history, contentTerms);
+      expect(r.isFollowUp, q).toBe(true);
+      expect(r.carried).toContain('hardlopen');
+    }
+    // Without a demonstrative, three content words stand on their own.
+    expect(resolveFollowUp('Hoe zag programma eruit?', history, contentTerms).isFollowUp).toBe(false);
+  });
+
   it('uses the most recent question, not older ones, and never words from answers', () => {
     const history = [
       turn('Wat zegt de richtlijn over beeldvorming bij rugpijn?'),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coverageOf, hasEquivalent, weighQuestion, type TermStats } from '../../src/answer/question-terms.js';
+import { coverageOf, hasEquivalent, weighQuestion, withoutFrameVerb, type TermStats } from '../../src/answer/question-terms.js';
 import { createAnalyzer } from '../../src/text/analyze.js';
 
 const analyzer = createAnalyzer();
@@ -48,5 +48,15 @@ describe('hasEquivalent', () => {
         expect(hasEquivalent(words.join(' '), set)).toBe(words.every((w) => set.has(w)));
       }),
     );
+  });
+});
+
+describe('withoutFrameVerb', () => {
+  it('drops "werkt/werken" where it asks whether something works, keeps it as content elsewhere', () => {
+    expect(withoutFrameVerb('Werken antidepressiva bij rugpijn?').trim()).toBe('antidepressiva bij rugpijn?');
+    expect(withoutFrameVerb('Welke behandelingen werken bij rugpijn?')).not.toMatch(/werken/);
+    expect(withoutFrameVerb('Wat werkt er bij spit?')).not.toMatch(/werkt/);
+    for (const q of ['Mag ik werken met rugpijn?', 'Wanneer weer aan het werk?', 'werkhervatting bij lage rugpijn?'])
+      expect(withoutFrameVerb(q)).toBe(q);
   });
 });

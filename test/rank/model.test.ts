@@ -29,6 +29,17 @@ describe('the shipped ranker model', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('refuses a model whose trees split on a feature the code does not compute', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rugwijs-model-'));
+    const file = path.join(dir, 'model.json');
+    const m = neutralModel();
+    await writeFile(file, JSON.stringify({ ...m, trees: [{ f: m.features.length, t: 0.5, l: 0.1, r: -0.1 }] }));
+    expect(() => loadRankModel(pathToFileURL(file))).toThrow(/npm run train/);
+    await writeFile(file, JSON.stringify({ ...m, trees: [{ f: 0, t: 0.5, l: 0.1, r: -0.1 }] }));
+    expect(loadRankModel(pathToFileURL(file)).trees).toHaveLength(1);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('is reproduced bit for bit by npm run train', async () => {
     const indexDir = await mkdtemp(path.join(os.tmpdir(), 'rugwijs-train-index-'));
     try {

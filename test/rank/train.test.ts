@@ -64,4 +64,33 @@ describe('fitting the ranker', () => {
     expect(m.features).toEqual([...FEATURE_NAMES]);
     expect(modelProbability(m, FEATURE_NAMES.map(() => 1))).toBe(0.5);
   });
+
+  it('boosted trees learn an interaction a linear score cannot, reproducibly', () => {
+    // The answer has exactly one of two traits; distractors have both or neither (an XOR).
+    const rnd = mulberry32(5);
+    const pairs: LabelledPair[] = [];
+    for (let q = 0; q < 60; q++) {
+      const first = q % 2 === 0;
+      pairs.push({ question: q, x: first ? [0.8 + 0.2 * rnd(), 0.2 * rnd()] : [0.2 * rnd(), 0.8 + 0.2 * rnd()], y: 1 });
+      for (let i = 0; i < 5; i++) {
+        const both = i % 2 === 0;
+        pairs.push({ question: q, x: both ? [0.8 + 0.2 * rnd(), 0.8 + 0.2 * rnd()] : [0.2 * rnd(), 0.2 * rnd()], y: 0 });
+      }
+    }
+    const top1 = (fitted: ReturnType<typeof fitListwise>): number => {
+      const model = { ...neutralModel(), ...fitted, features: ['a', 'b'] };
+      let hits = 0;
+      for (let q = 0; q < 60; q++) {
+        const own = pairs.filter((p) => p.question === q);
+        const best = own.reduce((a, b) => (modelProbability(model, b.x) > modelProbability(model, a.x) ? b : a));
+        if (best.y === 1) hits++;
+      }
+      return hits / 60;
+    };
+    const boosted = fitListwise(pairs, 2, { rounds: 40, minLeaf: 5 });
+    expect(boosted.trees.length).toBe(40);
+    expect(top1(boosted)).toBeGreaterThan(0.9);
+    expect(top1(fitListwise(pairs, 2))).toBeLessThan(0.6);
+    expect(fitListwise(pairs, 2, { rounds: 40, minLeaf: 5 })).toEqual(boosted);
+  });
 });

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { normalize, parseConfusables } from '../../src/understand/normalize.js';
+import { normalize, parseColloquial, parseConfusables, standardWords } from '../../src/understand/normalize.js';
 
 const words = (t: string): string =>
   normalize(t)
@@ -75,5 +75,36 @@ describe('normalize', () => {
     const table = createRequire(import.meta.url)('../../src/understand/confusables.json') as unknown;
     expect(parseConfusables(table).get('о')).toBe('o');
     expect(() => parseConfusables({ version: 1, why: 'x', map: { ab: 'c' } })).toThrow(/confusables/);
+  });
+
+  it('reads Flemish tussentaal and chat spellings of function words as the standard words', () => {
+    expect(normalize('ne foto pakken van mijne rug, heeft da zin?').plain).toBe('een foto pakken van mijn rug, heeft dat zin?');
+    expect(normalize('Kheb nog altijd pijn, kunde nie sporten?').plain).toBe('Ik heb nog altijd pijn, kun je niet sporten?');
+    // A clipped "niet" stays a negation for the checks that read tokens.
+    expect(words('ik kan ni meer plassen')).toBe('ik kan niet meer plassen');
+  });
+
+  it('leaves words in capitals, parts of longer words and unknown words alone', () => {
+    expect(standardWords('DA en NIE zijn afkortingen')).toBe('DA en NIE zijn afkortingen');
+    expect(standardWords('daarna niemand nieuw genees')).toBe('daarna niemand nieuw genees');
+  });
+
+  it('only ever replaces whole table words: text without them is unchanged (property)', () => {
+    const table = parseColloquial(createRequire(import.meta.url)('../../src/understand/colloquial.json') as unknown);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('rugpijn', 'helpt', 'paracetamol', 'bij', 'acute', 'Waarom', 'MRI', '?', ','), { maxLength: 12 }), (ws) => {
+        const text = ws.join(' ');
+        expect(standardWords(text, table)).toBe(text);
+      }),
+    );
+  });
+
+  it('the colloquial table validates, has a why, and rejects a multi-word key', () => {
+    const json = createRequire(import.meta.url)('../../src/understand/colloquial.json') as { why: string };
+    const table = parseColloquial(json);
+    expect(json.why.length).toBeGreaterThan(20);
+    expect(table.get('da')).toBe('dat');
+    for (const [from, to] of table) expect(from).not.toBe(to);
+    expect(() => parseColloquial({ version: 1, why: 'x', map: { 'kunt ge': 'kun je' } })).toThrow(/colloquial/);
   });
 });

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { detectIntent } from '../../src/answer/intent.js';
+
+describe('detectIntent: the treatment a yes/no question asks about', () => {
+  it.each([
+    ['Werken antidepressiva bij chronische lagerugpijn?', 'antidepressiva'],
+    ['Helpt acupunctuur bij rugpijn?', 'acupunctuur'],
+    ['Helpt een massage bij rugpijn?', 'massage'],
+    ['Does an epidural help for sciatica?', 'epidural'],
+    ['Is dextromethorfan zinvol?', 'dextromethorfan'],
+    ['Wat is het effect van analgetica op de pijn?', 'analgetica'],
+  ])('%s → %s', (q, focus) => {
+    expect(detectIntent(q).efficacyFocus).toBe(focus);
+  });
+
+  it('never cuts an article off the front of a word (property)', () => {
+    const treatment = fc.constantFrom('antidepressiva', 'anesthesie', 'amitriptyline', 'dexamethason', 'thermotherapie', 'heparine', 'acupunctuur');
+    fc.assert(
+      fc.property(fc.constantFrom('Helpt', 'Werkt', 'Werken', 'Helpen'), treatment, (verb, t) => {
+        expect(detectIntent(`${verb} ${t} bij rugpijn?`).efficacyFocus).toBe(t);
+      }),
+    );
+  });
+});
