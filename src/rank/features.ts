@@ -110,7 +110,7 @@ function proximity(terms: readonly string[], question: QuestionTerm[]): number {
 /** The query-independent properties of a sentence, computed once per sentence and cached. */
 export interface SentenceTraits {
   folded: string;
-  /** A title, a heading or a fragment under four words: it names a topic, it states nothing. */
+  /** A title, a heading, a lead-in line ending in a colon or a fragment under four words: it states nothing. */
   isLabel: boolean;
   /** Term sets of the fields: the sentence, its context (previous sentence, list lead-in), its heading + title. */
   sentenceSet: ReadonlySet<string>;
@@ -140,6 +140,9 @@ function isLabel(c: CandidateSentence, title: string | undefined): boolean {
   const text = norm(c.text);
   if (title !== undefined && norm(title) === text) return true;
   if (c.passage.chunk.section.some((h) => norm(h) === text)) return true;
+  // A line ending in a colon ("• oefentherapie versus geen behandeling:") introduces what follows; its
+  // items carry it as their lead-in.
+  if (/:\s*$/.test(c.text)) return true;
   return c.text.split(/\s+/).length < 4;
 }
 

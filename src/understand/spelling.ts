@@ -62,7 +62,8 @@ export function editDistance(a: string, b: string, max: number): number {
     for (let j = 0; j <= b.length; j++) prev2[j] = prev[j] as number;
     prev = cur;
   }
-  return prev[b.length] as number;
+  // Bounded like the early exits: a distance over `max` is reported as max + 1.
+  return Math.min(prev[b.length] as number, max + 1);
 }
 
 /** The correction of one unknown folded word, or undefined. */

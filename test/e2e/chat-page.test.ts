@@ -309,8 +309,10 @@ describe('chat page — the source panel', () => {
       const marker = page.locator(`.answer button.cite`, { hasText: `[${deepest.n}]` }).first();
       if ((await marker.count()) === 0 || !(await marker.isVisible()))
         await page.locator('details.more summary').click();
-      // Playwright scrolls a target into view before clicking: do that first, then note where the page is.
+      // Playwright scrolls a target into view before clicking (further when a sticky bar covers it): let a
+      // trial click do that first, then note where the page is.
       await marker.scrollIntoViewIfNeeded();
+      await marker.click({ trial: true });
       const scrollBefore = await page.evaluate(() => window.scrollY);
       await marker.click();
       const mark = page.locator('#source-text mark');

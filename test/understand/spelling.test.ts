@@ -56,3 +56,11 @@ describe('typo correction', () => {
     );
   });
 });
+
+describe('editDistance bound', () => {
+  it('reports any distance over max as max + 1, also when no row exceeded it early', () => {
+    // Found by the property above (fast-check seed 98186791): the full distance is 3.
+    expect(editDistance(' ,', ',! ', 1)).toBe(2);
+    expect(editDistance(' ,', ',! ', 5)).toBe(3);
+  });
+});

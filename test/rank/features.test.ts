@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { sentenceTraits } from '../../src/rank/features.js';
+import { loadCues } from '../../src/rank/cues.js';
+import type { CandidateSentence } from '../../src/answer/sentences.js';
+
+/** A candidate sentence of a one-chunk document (only what sentenceTraits reads matters). */
+function candidate(text: string, section: string[] = ['Resultaten']): CandidateSentence {
+  return {
+    passage: {
+      chunk: { id: 'c1', file: 'x.txt', text, section, role: 'body', start: 0, end: text.length },
+      score: 1,
+      ranks: { lexical: 1, dense: 1 },
+      lexicalScore: 1,
+      similarity: 0.5,
+      matched: [],
+    },
+    passageRank: 0,
+    cleanStart: 0,
+    text,
+    start: 0,
+    end: text.length,
+    quote: text,
+    terms: [],
+    context: { previous: '', leadIn: '', listItem: text.startsWith('•'), contextTerms: [], headingTerms: [] },
+  } as unknown as CandidateSentence;
+}
+
+describe('sentenceTraits', () => {
+  const cues = loadCues();
+
+  it('a line ending in a colon introduces a list: it is a label, not an answer', () => {
+    expect(sentenceTraits(candidate('• oefentherapie versus geen behandeling:'), cues).isLabel).toBe(true);
+    expect(sentenceTraits(candidate('De aanbevelingen van de richtlijn zijn de volgende:'), cues).isLabel).toBe(true);
+    expect(sentenceTraits(candidate('Oefentherapie toont geen klinisch voordeel bij acute lage rugpijn.'), cues).isLabel).toBe(false);
+  });
+
+  it('a negating compound prefix ("niet-invasieve") is no conclusion cue; a real "niet" is', () => {
+    const compound = sentenceTraits(candidate('Er waren 56 niet-invasieve behandelingen in de analyse opgenomen.'), cues);
+    const negation = sentenceTraits(candidate('Deze behandeling werkt niet bij lage rugpijn volgens de review.'), cues);
+    expect(compound.cue.conclusion).toBe(0);
+    expect(negation.cue.conclusion).toBeGreaterThan(0);
+  });
+});
