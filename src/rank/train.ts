@@ -1,4 +1,4 @@
-import type { TreeNode } from './model.js';
+import { treeScore, type TreeNode } from './model.js';
 
 /**
  * Fitting the answer ranker: L2-regularised linear scores by full-batch gradient descent on standardised
@@ -182,7 +182,7 @@ function boostTrees(
     }
     const tree = scaleLeaves(growTree(rows, pairs, g, h, depth, thresholds, minLeaf), shrinkage);
     trees.push(tree);
-    for (const i of rows) score[i] = (score[i] as number) + treeValue(tree, (pairs[i] as LabelledPair).x);
+    for (const i of rows) score[i] = (score[i] as number) + treeScore(tree, (pairs[i] as LabelledPair).x);
   }
   return trees;
 }
@@ -234,12 +234,6 @@ function growTree(
     l: growTree(left, pairs, g, h, depth - 1, thresholds, minLeaf),
     r: growTree(right, pairs, g, h, depth - 1, thresholds, minLeaf),
   };
-}
-
-function treeValue(tree: TreeNode | number, x: readonly number[]): number {
-  let node = tree;
-  while (typeof node !== 'number') node = (x[node.f] as number) <= node.t ? node.l : node.r;
-  return node;
 }
 
 function scaleLeaves(tree: TreeNode | number, by: number): TreeNode | number {

@@ -31,12 +31,21 @@ export type Confusables = ReadonlyMap<string, string>;
  * @throws AppError('config_error') naming the first problem.
  */
 export function parseConfusables(json: unknown): Confusables {
-  const parsed = ConfusablesSchema.safeParse(json);
+  return parseWordTable(ConfusablesSchema, json, 'confusables');
+}
+
+/** Validates a `{version, why, map}` table and returns its map; the error names the table and the problem. */
+function parseWordTable(
+  schema: z.ZodType<{ map: Record<string, string> }>,
+  json: unknown,
+  name: string,
+): ReadonlyMap<string, string> {
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new AppError(
       'config_error',
-      `Invalid confusables table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+      `Invalid ${name} table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
     );
   }
   return new Map(Object.entries(parsed.data.map));
@@ -66,15 +75,7 @@ export type Colloquial = ReadonlyMap<string, string>;
  * @throws AppError('config_error') naming the first problem.
  */
 export function parseColloquial(json: unknown): Colloquial {
-  const parsed = ColloquialSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError(
-      'config_error',
-      `Invalid colloquial table at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
-    );
-  }
-  return new Map(Object.entries(parsed.data.map));
+  return parseWordTable(ColloquialSchema, json, 'colloquial');
 }
 
 /** Loads the bundled table (src/understand/colloquial.json). */
