@@ -6,7 +6,7 @@ import { candidateSentences, type CandidateSentence, type SentenceCache } from '
 import { jaccard } from './select.js';
 import { flatText as flat, rankSentences, withSubjects } from './offline.js';
 import { composeInOrder } from './extractive.js';
-import { correctQuestion, selectAnswer, traitsOf, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { correctQuestion, readQuestion, selectAnswer, traitsOf, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { coverageOf, namedSourceKind, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { DEFAULT_REFUSAL_THRESHOLDS, buildCorpusView, decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
@@ -61,7 +61,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   // History turns carrying an injection never reach follow-up resolution or the LLM.
   const history = screenHistory(options.history ?? []).map((t) => ({
     ...t,
-    question: correctQuestion(index, ctx.ranker, normalize(t.question).plain || t.question),
+    question: readQuestion(index, ctx.ranker, t.question),
   }));
   const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
   const query = followUp.query;

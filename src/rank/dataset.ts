@@ -4,9 +4,8 @@ import { rankSentences } from '../answer/offline.js';
 import { factRecall } from '../eval/metrics.js';
 import { retrieve } from '../retrieve/retrieve.js';
 import { candidateFeatures } from './features.js';
-import { correctQuestion, traitsOf, understandIntent, type RankedSentence } from './rank.js';
+import { readQuestion, traitsOf, understandIntent, type RankedSentence } from './rank.js';
 import type { LabelledPair } from './train.js';
-import { normalize } from '../understand/normalize.js';
 
 /** A labelled question for training: what a correct answer must contain. */
 export interface TrainingItem {
@@ -49,10 +48,10 @@ export async function collectPairs(
     if (!item.answerable || item.facts.length === 0) continue;
     // The same understanding steps as answer(): typo correction, follow-up resolution, intent.
     const history: Turn[] = (item.history ?? []).map((t) => ({
-      question: correctQuestion(index, ctx.ranker, plainOf(t.question)),
+      question: readQuestion(index, ctx.ranker, t.question),
       answer: t.answer ?? '',
     }));
-    const question = correctQuestion(index, ctx.ranker, plainOf(item.question));
+    const question = readQuestion(index, ctx.ranker, item.question);
     const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
     const intent = understandIntent(index, ctx.ranker, followUp.query, question);
     const passages = await retrieve(index, followUp.query, { k });
@@ -77,9 +76,4 @@ export async function collectPairs(
     q++;
   }
   return { pairs, groups, questions: q, skipped };
-}
-
-/** The question as answer() reads it: normalised plain text (markup stripped, colloquial spellings standard). */
-function plainOf(text: string): string {
-  return normalize(text).plain || text;
 }

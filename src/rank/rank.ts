@@ -18,6 +18,7 @@ import type { CorpusView } from '../understand/answerability.js';
 import { buildSpellingVocabulary, correctSpelling, type SpellingVocabulary } from '../understand/spelling.js';
 import { loadDefaultLexicon, membersOf } from '../text/lexicon.js';
 import { loadRankModel, modelProbability, type RankModel } from './model.js';
+import { normalize } from '../understand/normalize.js';
 
 /**
  * Sentence-level answer ranking: every sentence and list item of the candidate passages is scored by the
@@ -69,6 +70,14 @@ export function correctQuestion(index: LoadedIndex, ranker: Ranker, text: string
     return terms.length === 0 || terms.some((t) => index.analyzer.equivalents(t).some((e) => index.bm25.df(e) > 0));
   };
   return correctSpelling(text, ranker.spelling, known).text;
+}
+
+/**
+ * A question as every later step reads it: normalised (markup stripped, colloquial spellings standard), then
+ * typo-corrected. `answer()` (its history turns) and training both read questions this way.
+ */
+export function readQuestion(index: LoadedIndex, ranker: Ranker, text: string): string {
+  return correctQuestion(index, ranker, normalize(text).plain || text);
 }
 
 /** Loads the shipped cue data and trained model (validated; throws AppError 'config_error'). */
