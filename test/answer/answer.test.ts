@@ -19,7 +19,7 @@ afterAll(async () => {
   await te.cleanup();
 });
 
-const REASONS: readonly RefusalReason[] = ['no-content', 'injection', 'out-of-domain', 'not-in-corpus', 'dose-or-cost'];
+const REASONS: readonly RefusalReason[] = ['no-content', 'injection', 'out-of-domain', 'not-in-corpus', 'unknown-subject', 'dose-or-cost'];
 const MARKER = /\[(\d+)\]/g;
 
 /** Frame paragraphs (text from prompts/, not claims) an answer to `question` may contain. */
