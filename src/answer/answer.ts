@@ -6,14 +6,14 @@ import { candidateSentences, type CandidateSentence, type SentenceCache } from '
 import { jaccard } from './select.js';
 import { flatText as flat, rankSentences, withSubjects } from './offline.js';
 import { composeInOrder } from './extractive.js';
-import { correctQuestion, readQuestion, selectAnswer, traitsOf, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
-import { coverageOf, namedSourceKind, weighQuestion, type QuestionTerm } from './question-terms.js';
+import { aboutTerms, correctQuestion, readQuestion, selectAnswer, traitsOf, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
+import { coverageOf, hasEquivalent, namedSourceKind, sourceNameTerms, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { DEFAULT_REFUSAL_THRESHOLDS, buildCorpusView, decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
 import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
 import { detectInjection, screenHistory } from './injection.js';
 import { normalize } from '../understand/normalize.js';
-import { resolveFollowUp, type Turn } from './follow-up.js';
+import { resolveFollowUp, withoutPointedBack, type Turn } from './follow-up.js';
 import { framePhrases, redFlagNotice, refusalText, caveatText, nearestText, type Prompts } from './prompts.js';
 import { verifySentences } from './verify.js';
 
@@ -117,14 +117,25 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
       const anchor = followUp.isFollowUp || contentless ? rankQuery.anchor : undefined;
       // A follow-up ("Waarom?") moves on: what earlier answers already quoted is not quoted again.
       const said = history.map((t) => flat(t.answer)).join('\n');
+      // …unless it names what this follow-up newly asks about ("En radiofrequente denervatie?" after a question
+      // on epidural injections, when one sentence named both): then it is this question's answer too.
+      const fresh = freshSubjects(ctx, question, history);
+      const namesFresh = (c: CandidateSentence): boolean => {
+        // A list item speaks of what its lead-in line names ("Matig aanbevolen:"), as in the ranker's focus test.
+        const present = new Set(c.context.listItem ? [...c.terms, ...c.context.contextTerms] : c.terms);
+        return fresh.some((eq) => eq.some((t) => hasEquivalent(t, present)));
+      };
       const authority = (f: string): number => index.sources.get(f)?.authority ?? 99;
+      // "En X?" asks about X: when some candidate names X, the answer is built from those that do.
+      const onFresh = fresh.length > 0 && ranked.some((c) => c.onFocus && namesFresh(c));
       let selection = selectAnswer(ranked, ctx.ranker.model, authority, {
         // Under a red-flag notice the referral sentences come first; the question's own answer is one sentence.
         maxExtra: redFlags.length > 0 ? 1 : 2,
         exclude: (c) =>
           builder.has(c) ||
-          (said.length > 0 && said.includes(flat(c.text))) ||
-          (anchor !== undefined && anchor.shown.includes(flat(c.text))),
+          (onFresh && !namesFresh(c)) ||
+          (((said.length > 0 && said.includes(flat(c.text))) || (anchor !== undefined && anchor.shown.includes(flat(c.text)))) &&
+            !namesFresh(c)),
       });
       if (selection.shown.length === 0 && anchor !== undefined && rankQuery.type === 'why') {
         // "Waarom niet?" when the previous answer's own sentence gives the reason ("… NIET aanbevolen, omdat
@@ -327,4 +338,20 @@ export type { RedFlag };
 /** Whether a sentence states a reason (a causal cue word of the ranker's cue data: omdat, want, doordat, …). */
 function statesReason(ranker: Ranker, c: CandidateSentence, title: string | undefined): boolean {
   return traitsOf(ranker, c, title).cue.causal > 0;
+}
+
+/**
+ * What a follow-up asks about that no earlier question did: its subject words (known to the corpus, not the
+ * topic, not a population) absent from the history's questions, each with its equivalents. Empty for
+ * "Waarom?", "Hoe dan?" or "En bij chronische?", which add no new subject.
+ */
+function freshSubjects(ctx: AnswerContext, question: string, history: readonly Turn[]): string[][] {
+  if (history.length === 0) return [];
+  const { index, ranker } = ctx;
+  ranker.sourceTopic ??= sourceNameTerms(index.analyzer, index.sources.values());
+  const before = new Set(history.flatMap((t) => index.analyzer.contentTerms(t.question)));
+  const asked = weighQuestion(index.analyzer, index.bm25, withoutPointedBack(question), ranker.sourceTopic).filter(
+    (q) => !before.has(q.term),
+  );
+  return aboutTerms(asked);
 }

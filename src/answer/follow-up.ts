@@ -103,6 +103,17 @@ function isElliptical(question: string, contentTerms: (t: string) => string[]): 
 /** Demonstratives: as a determiner too ("Hoe zag dat programma eruit?", "die mensen") they point back. */
 const DEMONSTRATIVES = new Set(['dat', 'die', 'dit', 'deze', 'that', 'this', 'these', 'those']);
 
+/** A demonstrative determiner and the noun it points back with, an adjective in between ("dat nieuwe programma"). */
+const POINTED_BACK = /(?<![\p{L}\p{N}])(?:dat|die|dit|deze|that|this|these|those)\s+(?:\p{L}+e\s+)?\p{L}+/giu;
+
+/**
+ * The question without the nouns it points back with: in "Hoe zag dat programma eruit?" the programme is
+ * the previous answer's subject, not a new one. "En hun leeftijd?" keeps "leeftijd".
+ */
+export function withoutPointedBack(question: string): string {
+  return question.replace(POINTED_BACK, ' ');
+}
+
 /** Whether a short question uses a demonstrative (pronoun or determiner); see {@link isElliptical}. */
 function hasDemonstrative(question: string): boolean {
   return wordsOf(question).some((w) => DEMONSTRATIVES.has(w.toLowerCase()));

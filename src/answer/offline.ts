@@ -128,6 +128,9 @@ function countingPassages(index: LoadedIndex, passages: RetrievedChunk[], focus:
 /** A sentence opening with a pronoun or demonstrative needs the sentence before it for its subject. */
 const LEANS_ON_PREVIOUS = /^(het|dit|deze|die|dat|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|it|this|these|they)\b/i;
 
+/** How a full sentence ends (a heading or label line ends without it). */
+const SENTENCE_END = /[.!?…][\s"'”’»)\]]*$/u;
+
 /**
  * Keeps a pronoun's subject: a shown sentence that opens with "Het …"/"Dit …" is quoted together with the
  * sentence before it (one contiguous, verbatim span of the original), unless that sentence is shown already.
@@ -137,6 +140,8 @@ export function withSubjects(index: LoadedIndex, shown: RankedSentence[]): Ranke
     const prev = s.context.previousSpan;
     const doc = index.docs.get(s.passage.chunk.file);
     if (!prev || !doc || !LEANS_ON_PREVIOUS.test(s.text) || s.context.listItem) return s;
+    // A heading or label line before it ("Besluit van Minerva") is not a sentence that carries a subject.
+    if (!SENTENCE_END.test(s.context.previous)) return s;
     if (shown.some((o) => o !== s && o.passage.chunk.file === s.passage.chunk.file && o.cleanStart === prev.cleanStart)) return s;
     // The quote stays inside its passage (a citation points into one chunk).
     if (prev.end > s.start || prev.start < s.passage.chunk.start) return s;
