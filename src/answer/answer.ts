@@ -79,7 +79,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
 
   let refusal: RefusalReason | undefined;
   // What a refusal names ("de bronnen zeggen niets over X") and the population an answer carries a caveat for.
-  let subject = intent.efficacyFocus;
+  let subject = intent.efficacyFocus ?? intent.choiceFocus;
   let caveat: string | undefined;
   if (injection) refusal = 'injection';
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';

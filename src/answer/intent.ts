@@ -15,6 +15,11 @@ export interface QuestionIntent {
   quantityFocus?: string;
   /** The treatment a yes/no efficacy question asks about ("Helpt homeopathie …?" → "homeopathie"), as written. */
   efficacyFocus?: string;
+  /**
+   * The thing a question asks to choose or explain ("welk hoofdkussen …", "de beste stoel", "wat doet een
+   * chiropractor"), as written: when the corpus never names it, the question is not answered.
+   */
+  choiceFocus?: string;
   /** Population the question is about, when it names exactly one (acute or chronic). */
   population?: 'acute' | 'chronic';
   /** Kind of source the question asks about ("volgens het KCE" → guideline), when it names one. */
@@ -46,6 +51,16 @@ const EFFICACY_FOCUS = [
 ];
 
 /**
+ * The noun a question asks to choose ("welk(e) [adjective] X", "de beste X", "which X", "the best X") or to
+ * explain ("wat doet/is een X", "what does a X do"). An adjective in between ends in -e in Dutch.
+ */
+const QUANTITY_NOUN = /^(percentage|procent|deel|aandeel|fractie|proportie|proportion|share|fraction|number)$/i;
+const CHOICE_FOCUS = [
+  /(?<![\p{L}\p{N}])(?:welke?|beste|which|best)\s+(?:\p{L}+e\s+(?!(?:helpt|helpen|werkt|werken|is|zijn|heeft|hebben|geeft|kan|kunnen|moet|moeten|wordt|worden|raad|raadt|gebruik|gebruikt)\b))?(\p{L}{4,})/iu,
+  /(?<![\p{L}\p{N}])(?:wat\s+(?:doet|is|zijn|doen)|what\s+(?:does|is|do))\s+(?:een|de|het|a|an|the)\s+(\p{L}{4,})/iu,
+];
+
+/**
  * How questions name a kind of source in general words; the first match wins. The names of the loaded
  * sources themselves ("wat zegt het KCE") are matched against the index by `namedSourceKind`.
  */
@@ -62,9 +77,14 @@ export function detectIntent(question: string): QuestionIntent {
   const pop = population(question);
   const named = SOURCE_KIND_WORDS.find(([pattern]) => pattern.test(question))?.[1];
   const treatment = EFFICACY_FOCUS.map((r) => r.exec(question)?.[1]).find((t) => t !== undefined);
+  // "Welk percentage …", "welk deel …" ask for a number, not a choice among things.
+  const choice = QUANTITY.test(question)
+    ? undefined
+    : CHOICE_FOCUS.map((r) => r.exec(question)?.[1]).find((t) => t !== undefined && !QUANTITY_NOUN.test(t));
   return {
     ...(focus ? { quantityFocus: focus } : {}),
     ...(treatment ? { efficacyFocus: treatment } : {}),
+    ...(choice ? { choiceFocus: choice } : {}),
     ...(pop ? { population: pop } : {}),
     ...(named ? { sourceKind: named } : {}),
     efficacy: EFFICACY.test(question),

@@ -44,7 +44,7 @@ export interface Evidence {
   agreement: boolean;
   /** Content terms of the question that occur nowhere in the corpus (not even as a compound head). */
   unknownTerms: string[];
-  /** Whether the treatment a yes/no question asks about (`QuestionIntent.efficacyFocus`) is unknown to the corpus. */
+  /** Whether the treatment a yes/no question asks about, or the thing it asks to choose or explain (`efficacyFocus`, `choiceFocus`), is unknown to the corpus. */
   focusUnknown: boolean;
 }
 
@@ -99,6 +99,7 @@ export function measureEvidence(
     (frame.has(t.term) ||
       terms.some((o) => o.known && o.term !== t.term && o.term.endsWith(t.term)) ||
       [...Array(Math.max(0, t.term.length - 5)).keys()].some((i) => known(t.term.slice(0, i + 3)) && known(t.term.slice(i + 3))));
+  const unknownTerms = terms.filter((t) => !t.known && !partOfKnown(t)).map((t) => t.term);
   const unknown = terms.filter((t) => !t.known && !partOfKnown(t)).reduce((a, t) => a + t.weight, 0);
   const lexTop = new Set(passages.filter((p) => p.ranks.lexical !== null && p.ranks.lexical <= 3).map((p) => p.chunk.id));
   const agreement = passages.some((p) => p.ranks.dense !== null && p.ranks.dense <= 3 && lexTop.has(p.chunk.id));
@@ -107,10 +108,11 @@ export function measureEvidence(
     known: terms.filter((t) => t.known).length / terms.length,
     unknownWeight: total > 0 ? unknown / total : 1,
     agreement,
-    unknownTerms: terms.filter((t) => !t.known && !partOfKnown(t)).map((t) => t.term),
-    focusUnknown: intent?.efficacyFocus
-      ? index.analyzer.contentTerms(intent.efficacyFocus).some((f) => terms.some((t) => t.term === f && !t.known))
-      : false,
+    unknownTerms,
+    // A compound's parts are terms too ("pijnstiller" → pijn, stiller): only a part no known word explains counts.
+    focusUnknown: [intent?.efficacyFocus, intent?.choiceFocus].some(
+      (focus) => focus !== undefined && index.analyzer.contentTerms(focus).some((f) => unknownTerms.includes(f)),
+    ),
   };
 }
 

@@ -28,6 +28,27 @@ describe('answers stay on what the question asks about', () => {
   );
 
   it.each([
+    ['Welk hoofdkussen is het best bij rugpijn?', 'hoofdkussen'],
+    ['Wat doet een podoloog bij lage rugpijn?', 'podoloog'],
+    ['welke vitamine helpt bij rugpijn?', 'vitamine'],
+  ])('refuses "%s": the thing it asks to choose or explain occurs nowhere in the corpus', async (question, subject) => {
+    const a = await answer(t.engine, question);
+    expect(a.refused).toBe(true);
+    expect(a.refusalReason).toBe('unknown-subject');
+    expect(a.answer).toContain(`„${subject}”`);
+  });
+
+  it.each([
+    'Welke pijnstiller bij rugpijn?',
+    'Welke medicatie is het best bij acute rugpijn?',
+    'Wat doet een kinesitherapeut bij rugpijn?',
+    'Welk percentage van de rugklachten is aspecifiek?',
+  ])('answers "%s": what it asks to choose is in the corpus (or it asks a number)', async (question) => {
+    const a = await answer(t.engine, question);
+    expect(a.refused).toBe(false);
+  });
+
+  it.each([
     ['Zijn opioïden aangewezen bij chronische lage rugpijn?', /opio/i],
     ['Werkt acupunctuur bij rugpijn?', /acupunctuur/i],
     ['Helpt een korset bij rugpijn?', /korset/i],

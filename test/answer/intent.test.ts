@@ -23,3 +23,24 @@ describe('detectIntent: the treatment a yes/no question asks about', () => {
     );
   });
 });
+
+describe('detectIntent: what a question asks to choose or explain', () => {
+  it.each([
+    ['Welk hoofdkussen is het best bij rugpijn?', 'hoofdkussen'],
+    ['welke zwakke punten had de studie?', 'punten'],
+    ['welke vitamine helpt bij rugpijn?', 'vitamine'],
+    ['Wat is de beste stoel voor mijn rug?', 'stoel'],
+    ['Wat doet een podoloog bij rugpijn?', 'podoloog'],
+    ['Which mattress is best for back pain?', 'mattress'],
+  ])('%s → %s', (q, focus) => {
+    expect(detectIntent(q).choiceFocus).toBe(focus);
+  });
+
+  it.each(['Welk percentage van de klachten is aspecifiek?', 'Welk deel van de behandelingen werkte?', 'Hoeveel deelnemers waren er?'])(
+    'a number asked for is not a choice: %s',
+    (q) => {
+      expect(detectIntent(q).choiceFocus).toBeUndefined();
+    },
+  );
+});
+
