@@ -10,7 +10,7 @@ import { foldText } from '../text/analyze.js';
 const BACK_ANCHOR =
   /\b(lrp\b|lrk\b|lwk\b|lumbago|rug|lage ?rug|onderrug|bovenrug|lende|lumba|ischia|hernia|discus|tussenwervel|wervel|ruggengraat|radiculair|uitstralende pijn|back|spine|spinal|sciatica|lumbar|slipped disc)/;
 const OTHER_CONDITION =
-  /\b(knie|heup|schouder|elleboog|pols\b|polsbreuk|verstuik|migraine|hoofdpijn|griep|verkoudheid|covid|corona|diabetes|astma|vaccin|zwanger|afval(len)?\b|vermager|dieet|tennis|knee|hip\b|shoulder|elbow|wrist|ankle|headache|flu\b|asthma|pregnan|weight loss diet)/;
+  /\b(knie|heup|schouder|elleboog|pols\b|polsbreuk|nek|kaak|pees|achillespees|tendinitis|tendinopathie|fasciitis|verstuik|migraine|hoofdpijn|griep|verkoudheid|covid|corona|diabetes|astma|vaccin|zwanger|afval(len)?\b|vermager|dieet|tennis|knee|hip\b|shoulder|neck|jaw|tendon|elbow|wrist|ankle|headache|flu\b|asthma|pregnan|weight loss diet)/;
 
 /** Whether the question names the back or back pain (Dutch or English). */
 export function mentionsBack(question: string): boolean {

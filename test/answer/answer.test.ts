@@ -262,7 +262,14 @@ describe('answer — refusals', () => {
     },
   );
 
-  it.each(['Hoe behandel ik een gebroken pols?', 'Wat is de beste behandeling voor migraine?', 'Hoe bak ik een appeltaart?'])(
+  it.each([
+    'Hoe behandel ik een gebroken pols?',
+    'Wat is de beste behandeling voor migraine?',
+    'Hoe bak ik een appeltaart?',
+    // A compound of another body part with a word the corpus knows ("hernia", "ontsteking") is not the back.
+    'nekhernia operatie?',
+    'peesontsteking behandeling?',
+  ])(
     'refuses an out-of-domain question: %s',
     async (question) => {
       const a = await answer(ctx, question);
