@@ -26,7 +26,7 @@ export interface QuestionIntent {
   sourceKind?: SourceKind;
 }
 
-const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|works?|effective|effectiveness|benefit|useful|recommended)\b/i;
+const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|bewijs|bewezen|evidentie|works?|effective|effectiveness|benefit|useful|recommended|evidence|proven)\b/i;
 const QUANTITY = /\b(hoeveel|hoe lang|hoe vaak|hoe oud|aantal|percentage|welk percentage|how many|how much|how long|how often|number of)\b/i;
 const ADVICE = /\b(wat (moet|kan|doe|zeg|raad)|hoe (pak|behandel|ga ik|moet)|advies|adviseren|aanraden|raad je|aanpak|what should|what do i|how should|advice|recommend|manage)\b/i;
 // \w*dosis also catches compounds (dagdosis, maximumdosis, onderhoudsdosis).
@@ -51,12 +51,14 @@ const EFFICACY_FOCUS = [
 ];
 
 /**
- * The noun a question asks to choose ("welk(e) [adjective] X", "de beste X", "which X", "the best X") or to
- * explain ("wat doet/is een X", "what does a X do"). An adjective in between ends in -e in Dutch.
+ * The word a question asks to choose ("welk(e) X", "de beste X", "which X", "the best X") or to explain
+ * ("wat doet/is een X", "what does a X do"). Only the word right after: with an adjective in between
+ * ("welke goede matras") the adjective is taken, which the corpus knows, so nothing is refused — telling an
+ * adjective from a noun ending in -e ("welke score gaven …") needs more than word shapes.
  */
 const QUANTITY_NOUN = /^(percentage|procent|deel|aandeel|fractie|proportie|proportion|share|fraction|number)$/i;
 const CHOICE_FOCUS = [
-  /(?<![\p{L}\p{N}])(?:welke?|beste|which|best)\s+(?:\p{L}+e\s+(?!(?:helpt|helpen|werkt|werken|is|zijn|heeft|hebben|geeft|kan|kunnen|moet|moeten|wordt|worden|raad|raadt|gebruik|gebruikt)\b))?(\p{L}{4,})/iu,
+  /(?<![\p{L}\p{N}])(?:welke?|beste|which|best)\s+(\p{L}{4,})/iu,
   /(?<![\p{L}\p{N}])(?:wat\s+(?:doet|is|zijn|doen)|what\s+(?:does|is|do))\s+(?:een|de|het|a|an|the)\s+(\p{L}{4,})/iu,
 ];
 

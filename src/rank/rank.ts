@@ -16,6 +16,8 @@ import { candidateFeatures, continuesAnchor, questionType, sentenceTraits, type 
 import { loadCues, type Cues } from './cues.js';
 import type { CorpusView } from '../understand/answerability.js';
 import { buildSpellingVocabulary, correctSpelling, type SpellingVocabulary } from '../understand/spelling.js';
+import { isDutchWord, loadDutchWords, type DutchWords } from '../understand/dutch-words.js';
+import { STOPWORDS } from '../text/stopwords.js';
 import { loadDefaultLexicon, membersOf } from '../text/lexicon.js';
 import { loadRankModel, modelProbability, type RankModel } from './model.js';
 import { normalize } from '../understand/normalize.js';
@@ -39,6 +41,8 @@ export interface Ranker {
   sourceTopic?: Set<string>;
   /** Known words for typo correction (corpus + lexicon), built on first use. */
   spelling?: SpellingVocabulary;
+  /** General Dutch words (a valid word is no typo), loaded the first time a correction is considered. */
+  dutch?: DutchWords;
   /** Distinctive name words of the loaded sources → kind, built on first use. */
   sourceNames?: Map<string, string>;
   /** The corpus as answerability sees it (folded body texts, remembered look-ups), built on first use. */
@@ -69,7 +73,10 @@ export function correctQuestion(index: LoadedIndex, ranker: Ranker, text: string
     const terms = index.analyzer.contentTerms(word);
     return terms.length === 0 || terms.some((t) => index.analyzer.equivalents(t).some((e) => index.bm25.df(e) > 0));
   };
-  return correctSpelling(text, ranker.spelling, known).text;
+  // A word of the language is no typo, unless the correction is a function word: a rare dictionary word
+  // one letter from "wanneer" ("wanner") is that question word mistyped.
+  const dutch = (word: string, to: string): boolean => !STOPWORDS.has(to) && isDutchWord(word, (ranker.dutch ??= loadDutchWords()));
+  return correctSpelling(text, ranker.spelling, known, dutch).text;
 }
 
 /**

@@ -91,19 +91,23 @@ export function correctWord(word: string, vocab: SpellingVocabulary): string | u
  * Rewrites the unknown words of a question to their corrections.
  * @param isKnown whether a surface word is already understood (e.g. it yields no content term, or the
  *   lexicon knows it); such words are left alone.
+ * @param isWord whether a word the corpus does not know is still a real word of the language (then it is
+ *   no typo: "gezeten" is not "gemeten"); asked only when a correction was found, so a costly word list is
+ *   consulted (and loaded) only then.
  * @returns the corrected text (unchanged words keep their spelling) and the corrections made.
  */
 export function correctSpelling(
   text: string,
   vocab: SpellingVocabulary,
   isKnown: (word: string) => boolean,
+  isWord: (word: string, correction: string) => boolean = () => false,
 ): { text: string; corrections: { from: string; to: string }[] } {
   const corrections: { from: string; to: string }[] = [];
   const out = text.replace(/[\p{L}]+/gu, (word) => {
     const folded = foldText(word);
     if (folded.length < MIN_LENGTH || vocab.counts.has(folded) || isKnown(word)) return word;
     const to = correctWord(folded, vocab);
-    if (!to) return word;
+    if (!to || isWord(word, to)) return word;
     corrections.push({ from: word, to });
     return to;
   });

@@ -27,7 +27,8 @@ describe('detectIntent: the treatment a yes/no question asks about', () => {
 describe('detectIntent: what a question asks to choose or explain', () => {
   it.each([
     ['Welk hoofdkussen is het best bij rugpijn?', 'hoofdkussen'],
-    ['welke zwakke punten had de studie?', 'punten'],
+    ['welke zwakke punten had de studie?', 'zwakke'],
+    ['Welke score gaven de deelnemers?', 'score'],
     ['welke vitamine helpt bij rugpijn?', 'vitamine'],
     ['Wat is de beste stoel voor mijn rug?', 'stoel'],
     ['Wat doet een podoloog bij rugpijn?', 'podoloog'],
