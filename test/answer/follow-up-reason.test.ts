@@ -1,10 +1,7 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../../src/answer/answer.js';
-import { loadConfig } from '../../src/config.js';
-import { createEngine, type Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine.js';
+import { buildDocEngine, type TestEngine } from '../helpers/engine.js';
 
 /**
  * A follow-up "Waarom niet?" whose reason is stated in the previous answer's own sentence ("…, omdat …")
@@ -22,17 +19,13 @@ Een lendenkorset wordt niet aanbevolen bij lage rugpijn, omdat bewezen is dat he
 Paracetamol is bij acute lage rugpijn weinig doeltreffend. Ontstekingsremmers zijn een optie voor korte duur.
 `;
 
-let dir: string;
+let t: TestEngine;
 let engine: Engine;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'rugwijs-reason-'));
-  await mkdir(path.join(dir, 'corpus'));
-  await writeFile(path.join(dir, 'corpus', 'richtlijn.md'), DOC);
-  engine = await createEngine(
-    loadConfig({}, { corpusDir: path.join(dir, 'corpus'), indexDir: path.join(dir, 'index'), logLevel: 'silent' }),
-  );
+  t = await buildDocEngine({ 'richtlijn.md': DOC });
+  engine = t.engine;
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => t.cleanup());
 
 describe('a "Waarom?" follow-up', () => {
   it('quotes the previous sentence that states the reason, not the next section', async () => {

@@ -1,11 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../../src/answer/answer.js';
 import { withoutPointedBack } from '../../src/answer/follow-up.js';
-import { loadConfig } from '../../src/config.js';
-import { createEngine, type Engine } from '../../src/engine.js';
+import type { Engine } from '../../src/engine.js';
+import { buildDocEngine, type TestEngine } from '../helpers/engine.js';
 
 /**
  * A follow-up that names a new subject ("En zenuwblokkades?") is answered by the sentence that names it,
@@ -23,17 +20,13 @@ Sommige technieken kunnen enkel worden overwogen onder strikte voorwaarden: face
 Het zwemprogramma verminderde de rugpijn matig na acht weken. Het programma omvatte twee begeleide sessies per week van 45 minuten in een verwarmd bad. De deelnemers waren tevreden over de begeleiding.
 `;
 
-let dir: string;
+let t: TestEngine;
 let engine: Engine;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'rugwijs-subject-'));
-  await mkdir(path.join(dir, 'corpus'));
-  await writeFile(path.join(dir, 'corpus', 'richtlijn.md'), DOC);
-  engine = await createEngine(
-    loadConfig({}, { corpusDir: path.join(dir, 'corpus'), indexDir: path.join(dir, 'index'), logLevel: 'silent' }),
-  );
+  t = await buildDocEngine({ 'richtlijn.md': DOC });
+  engine = t.engine;
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
+afterAll(() => t.cleanup());
 
 describe('a follow-up with a new subject', () => {
   it('quotes the sentence naming it, even if the previous answer quoted it too', async () => {

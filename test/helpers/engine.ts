@@ -3,7 +3,7 @@
  * and CLI tests run against exactly what the app serves without touching the developer's indexes/ folder.
  * Call once per test file in `beforeAll` (the ingest takes about a second) and `cleanup()` in `afterAll`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -32,6 +32,25 @@ export async function buildTestEngine(overrides: Partial<Config> = {}): Promise<
     return { engine, config, indexDir, cleanup: () => rm(indexDir, { recursive: true, force: true }) };
   } catch (e) {
     await rm(indexDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * Builds and loads an engine over a small corpus written for one test (file name → content), in a new temp
+ * dir holding both the corpus and its index; `cleanup()` removes it.
+ */
+export async function buildDocEngine(files: Record<string, string>): Promise<TestEngine> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rugwijs-doc-'));
+  try {
+    await mkdir(path.join(dir, 'corpus'));
+    for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, 'corpus', name), text);
+    const indexDir = path.join(dir, 'index');
+    const config = loadConfig({}, { corpusDir: path.join(dir, 'corpus'), indexDir, logLevel: 'silent' });
+    const engine = await createEngine(config);
+    return { engine, config, indexDir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
     throw e;
   }
 }
