@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../../src/answer/answer.js';
-import type { Engine } from '../../src/engine.js';
 import { buildDocEngine, type TestEngine } from '../helpers/engine.js';
 
 /**
@@ -20,20 +19,18 @@ Paracetamol is bij acute lage rugpijn weinig doeltreffend. Ontstekingsremmers zi
 `;
 
 let t: TestEngine;
-let engine: Engine;
 beforeAll(async () => {
   t = await buildDocEngine({ 'richtlijn.md': DOC });
-  engine = t.engine;
 });
 afterAll(() => t.cleanup());
 
 describe('a "Waarom?" follow-up', () => {
   it('quotes the previous sentence that states the reason, not the next section', async () => {
     const first = 'Helpt een lendenkorset?';
-    const previous = await answer(engine, first);
+    const previous = await answer(t.engine, first);
     expect(previous.citations[0]?.quote).toContain('lendenkorset');
     for (const prior of [previous.answer, '']) {
-      const a = await answer(engine, 'Waarom niet?', { history: [{ question: first, answer: prior }] });
+      const a = await answer(t.engine, 'Waarom niet?', { history: [{ question: first, answer: prior }] });
       expect(a.refused).toBe(false);
       expect(a.citations.map((c) => c.quote).join(' ')).toContain('omdat bewezen is');
       expect(a.answer).not.toContain('Paracetamol');

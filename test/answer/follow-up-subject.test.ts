@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer } from '../../src/answer/answer.js';
 import { withoutPointedBack } from '../../src/answer/follow-up.js';
-import type { Engine } from '../../src/engine.js';
 import { buildDocEngine, type TestEngine } from '../helpers/engine.js';
 
 /**
@@ -21,19 +20,17 @@ Het zwemprogramma verminderde de rugpijn matig na acht weken. Het programma omva
 `;
 
 let t: TestEngine;
-let engine: Engine;
 beforeAll(async () => {
   t = await buildDocEngine({ 'richtlijn.md': DOC });
-  engine = t.engine;
 });
 afterAll(() => t.cleanup());
 
 describe('a follow-up with a new subject', () => {
   it('quotes the sentence naming it, even if the previous answer quoted it too', async () => {
     const first = 'Wanneer overweeg je facetinfiltraties bij rugpijn?';
-    const previous = await answer(engine, first);
+    const previous = await answer(t.engine, first);
     expect(previous.citations[0]?.quote).toContain('zenuwblokkades');
-    const a = await answer(engine, 'En zenuwblokkades?', { history: [{ question: first, answer: previous.answer }] });
+    const a = await answer(t.engine, 'En zenuwblokkades?', { history: [{ question: first, answer: previous.answer }] });
     expect(a.refused).toBe(false);
     expect(a.citations[0]?.quote).toContain('zenuwblokkades');
     // Only sentences about the new subject: not the neighbouring ones on surgery.
@@ -42,10 +39,10 @@ describe('a follow-up with a new subject', () => {
 
   it('moves on when the follow-up only points back at the previous subject', async () => {
     const first = 'Helpt een zwemprogramma bij rugpijn?';
-    const previous = await answer(engine, first);
+    const previous = await answer(t.engine, first);
     const lead = previous.citations[0]?.quote ?? '';
     expect(lead).toContain('zwemprogramma');
-    const a = await answer(engine, 'Hoe zag dat programma eruit?', { history: [{ question: first, answer: previous.answer }] });
+    const a = await answer(t.engine, 'Hoe zag dat programma eruit?', { history: [{ question: first, answer: previous.answer }] });
     expect(a.answer).not.toBe(previous.answer);
     expect(a.citations.map((c) => c.quote)).not.toContain(lead);
   });
@@ -53,7 +50,7 @@ describe('a follow-up with a new subject', () => {
 
 describe('a sentence opening with "Het …"', () => {
   it('is not glued to the heading above it', async () => {
-    const a = await answer(engine, 'Helpt een zwemprogramma bij rugpijn?');
+    const a = await answer(t.engine, 'Helpt een zwemprogramma bij rugpijn?');
     expect(a.citations[0]?.quote).toMatch(/^Het zwemprogramma/);
     expect(a.answer).not.toContain('Een studie over zwemmen');
   });
