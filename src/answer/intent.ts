@@ -50,13 +50,15 @@ const EFFICACY_FOCUS = [
   /\b(?:effect|nut|werkzaamheid|effectiviteit|effectiveness)\s+(?:van|of)\s+(?:(?:een|het|de|a|an|the)\s+)?(\p{L}{4,})/iu,
 ];
 
+/** Nouns after "welk(e)" that ask for a number ("welk percentage"), not a choice among things. */
+const QUANTITY_NOUN = /^(percentage|procent|deel|aandeel|fractie|proportie|proportion|share|fraction|number)$/i;
+
 /**
  * The word a question asks to choose ("welk(e) X", "de beste X", "which X", "the best X") or to explain
  * ("wat doet/is een X", "what does a X do"). Only the word right after: with an adjective in between
  * ("welke goede matras") the adjective is taken, which the corpus knows, so nothing is refused — telling an
  * adjective from a noun ending in -e ("welke score gaven …") needs more than word shapes.
  */
-const QUANTITY_NOUN = /^(percentage|procent|deel|aandeel|fractie|proportie|proportion|share|fraction|number)$/i;
 const CHOICE_FOCUS = [
   /(?<![\p{L}\p{N}])(?:welke?|beste|which|best)\s+(\p{L}{4,})/iu,
   /(?<![\p{L}\p{N}])(?:wat\s+(?:doet|is|zijn|doen)|what\s+(?:does|is|do))\s+(?:een|de|het|a|an|the)\s+(\p{L}{4,})/iu,
