@@ -91,12 +91,20 @@ export function measureEvidence(
   );
   const total = terms.reduce((a, t) => a + t.weight, 0);
   // Not evidence of another topic: a compound's part the splitter left unknown ("stiller" of "pijnstiller"),
-  // a compound of two known words ("lowrisk"), a word that frames the question ("raadt … aan").
+  // a compound of two known words ("lowrisk"), a word that frames the question ("raadt … aan"), a word of a
+  // known phrase.
   const frame = new Set(index.analyzer.contentTerms(questionFrameWords()));
+  // A word of a phrase the lexicon knows ("stay" and "bed" of "stay in bed") is read as part of that phrase.
+  const phraseWords = new Set(
+    weighQuestion(index.analyzer, index.bm25, question, undefined, { topicSynonyms: false })
+      .filter((t) => t.known && t.term.includes(' '))
+      .flatMap((t) => t.term.split(' ')),
+  );
   const known = (w: string): boolean => index.bm25.df(w) > 0 || terms.some((o) => o.known && o.term === w);
   const partOfKnown = (t: (typeof terms)[number]): boolean =>
     !t.known &&
     (frame.has(t.term) ||
+      phraseWords.has(t.term) ||
       terms.some((o) => o.known && o.term !== t.term && o.term.endsWith(t.term)) ||
       [...Array(Math.max(0, t.term.length - 5)).keys()].some((i) => known(t.term.slice(0, i + 3)) && known(t.term.slice(i + 3))));
   const unknownTerms = terms.filter((t) => !t.known && !partOfKnown(t)).map((t) => t.term);

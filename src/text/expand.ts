@@ -169,10 +169,29 @@ function targetsOf(
 ): string[] {
   const keys = compiled.groupKeys[index];
   if (keys === undefined) return [];
+  if (group.kind === 'alternative')
+    return occurrence.role === 'term' && keys.canonical !== undefined ? adviceKeys(compiled, keys.canonical) : [];
   if (isDirected(group))
     return occurrence.role === 'term' && keys.canonical !== undefined ? [keys.canonical] : [];
   const terms = group.kind === 'lay' ? keys.terms.filter((k) => !k.includes(' ')) : keys.terms;
   return keys.canonical === undefined ? [...terms] : [...terms, keys.canonical];
+}
+
+/**
+ * An alternative names a piece of advice, not a word: the advice however it is written, i.e. its canonical
+ * and the one-word or phrase members of the groups that share that canonical and say the same thing
+ * (synonym, regional, abbreviation, lay one-word terms). "bedrust" → "actief blijven" also reaches "in
+ * beweging blijven" at the alternative's weight, not one synonym link lower.
+ */
+function adviceKeys(compiled: CompiledLexicon, canonical: string): string[] {
+  const out = [canonical];
+  compiled.lexicon.groups.forEach((g, i) => {
+    const keys = compiled.groupKeys[i];
+    if (keys?.canonical !== canonical || isDirected(g) || g.kind === 'related' || g.kind === 'alternative') return;
+    for (const k of g.kind === 'lay' ? keys.terms.filter((t) => !t.includes(' ')) : keys.terms)
+      if (!out.includes(k)) out.push(k);
+  });
+  return out;
 }
 
 /**
@@ -233,6 +252,8 @@ export function expandKeys(
   for (const s of seeds) best.set(s, 1);
   const seedSet = new Set(best.keys());
   let frontier = new Map(best);
+  // Keys whose best path climbed a `related` link (ibuprofen → NSAID): from these, no way down to members.
+  const climbed = new Set<string>();
   for (let hop = 0; hop < maxHops && frontier.size > 0; hop++) {
     const next = new Map<string, number>();
     for (const [key, weight] of frontier) {
@@ -242,10 +263,19 @@ export function expandKeys(
         if (group.kind === 'related' && (related === false || (related === 'classes' && !isDrugClass(group)))) continue;
         const w = weight * linkWeight(compiled, group);
         if (w < minWeight - WEIGHT_EPSILON) continue; // 0.75 · 0.6 is 0.4499… in floating point
-        for (const target of targetsOf(compiled, group, occ.group, occ)) {
+        // A drug class asked about ("pijnstillers", "painkillers") reaches its members (paracetamol): what the
+        // sources say of paracetamol is what they say of painkillers. Not after climbing to a class, so a
+        // member does not reach its siblings (ibuprofen ↛ NSAID ↛ diclofenac).
+        const down =
+          group.kind === 'related' && related !== false && occ.role === 'canonical' && isDrugClass(group) && !climbed.has(key)
+            ? (compiled.groupKeys[occ.group]?.terms ?? [])
+            : [];
+        for (const target of [...targetsOf(compiled, group, occ.group, occ), ...down]) {
           if (w > (best.get(target) ?? 0)) {
             best.set(target, w);
             next.set(target, w);
+            if (group.kind === 'related' || climbed.has(key)) climbed.add(target);
+            else climbed.delete(target);
           }
         }
       }

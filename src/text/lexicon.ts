@@ -32,6 +32,11 @@ export const RELATION_KINDS = [
   'synonym',
   /** Associated or narrower terms (ibuprofen → NSAID): a weak link, never "the same word". */
   'related',
+  /**
+   * X → the advice care guidelines give instead of X (bedrust → actief blijven): a question whether to do X is
+   * answered by the sentence recommending its alternative. Directed, never "the same thing".
+   */
+  'alternative',
 ] as const;
 export type RelationKind = (typeof RELATION_KINDS)[number];
 
@@ -60,6 +65,8 @@ export type EntityType = (typeof ENTITY_TYPES)[number];
  *   ("spit" covers any sudden back pain, "foto" any image) and a translation loses nuance.
  * - synonym 0.6: near-synonyms; this was the single expansion weight before the lexicon had kinds.
  * - related 0.4: associated or narrower terms; this was the weight of "related" entries before.
+ * - alternative 0.75: the recommended alternative answers the question about what it replaces as directly as
+ *   a lay word's clinical name does.
  * Weights multiply along a chain (Brufen → ibuprofen → NSAID → ontstekingsremmer: 0.9 · 0.4 · 0.9).
  */
 export const DEFAULT_KIND_WEIGHTS: Readonly<Record<RelationKind, number>> = {
@@ -70,6 +77,7 @@ export const DEFAULT_KIND_WEIGHTS: Readonly<Record<RelationKind, number>> = {
   english: 0.75,
   synonym: 0.6,
   related: 0.4,
+  alternative: 0.75,
 };
 
 /** Kinds whose groups, when they have a canonical, link their terms only TOWARDS the canonical. */
@@ -77,6 +85,7 @@ export const DIRECTED_KINDS: ReadonlySet<RelationKind> = new Set<RelationKind>([
   'brand',
   'english',
   'related',
+  'alternative',
 ]);
 
 export interface LexiconGroup {
@@ -112,7 +121,7 @@ const GroupSchema = z
         message: 'a group needs at least two distinct terms, or a term and a canonical',
       });
     }
-    if ((g.kind === 'brand' || g.kind === 'english') && g.canonical === undefined) {
+    if ((g.kind === 'brand' || g.kind === 'english' || g.kind === 'alternative') && g.canonical === undefined) {
       ctx.addIssue({ code: 'custom', message: `a ${g.kind} group needs the canonical it maps to` });
     }
   });

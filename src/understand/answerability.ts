@@ -365,14 +365,14 @@ export function looksLikeCondition(word: string, rules: AnswerabilityRules = DEF
 
 /**
  * The entity finder over the clinical lexicon (src/understand/entities.ts): each mention's forms are what it
- * was written as, its canonical and the members of the non-`related` groups with that canonical (a brand's
+ * was written as, its canonical and the members of the groups (not `related`, not `alternative`) with that canonical (a brand's
  * generic, a lay word's clinical name), so "Dafalgan" counts as covered when the corpus names paracetamol.
  */
 export function lexiconEntityFinder(lexicon: CompiledLexicon): EntityFinder {
   return (question) =>
     findEntities(question.plain, lexicon).map((m) => {
       const groups = lexicon.lexicon.groups.filter(
-        (g) => g.kind !== 'related' && canonicalOf(g) === m.canonical,
+        (g) => g.kind !== 'related' && g.kind !== 'alternative' && canonicalOf(g) === m.canonical,
       );
       const names = new Set([m.text, m.canonical, ...groups.flatMap(membersOf)].map((f) => f.toLowerCase()));
       // The class a drug or test belongs to ("voltaren" → diclofenac → NSAID): evidence about the class applies.
@@ -384,7 +384,17 @@ export function lexiconEntityFinder(lexicon: CompiledLexicon): EntityFinder {
             g.terms.some((t) => names.has(t.toLowerCase())),
         )
         .map(canonicalOf);
-      const forms = [...new Set([m.text, m.canonical, ...groups.flatMap(membersOf), ...classes])];
+      // The members of a drug class ("pijnstillers" → paracetamol): what a source says of them answers the class.
+      const members = lexicon.lexicon.groups
+        .filter(
+          (g) =>
+            g.kind === 'related' &&
+            (g.entity === 'drug' || g.entity === 'drug-class') &&
+            g.canonical !== undefined &&
+            names.has(g.canonical.toLowerCase()),
+        )
+        .flatMap((g) => g.terms);
+      const forms = [...new Set([m.text, m.canonical, ...groups.flatMap(membersOf), ...classes, ...members])];
       return { surface: m.text, type: m.type, forms };
     });
 }

@@ -45,7 +45,7 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
 }
 
 /**
- * The group a mention stands for: outside `related` when possible (ibuprofen is a drug before it is one of
+ * The group a mention stands for (never an `alternative` group): outside `related` when possible (ibuprofen is a drug before it is one of
  * the NSAIDs), where the words are the canonical itself when possible, then the strongest kind, then the
  * first in the file.
  */
@@ -56,7 +56,8 @@ function pickGroup(
   let best: { group: LexiconGroup; index: number; role: Occurrence['role']; rank: number[] } | undefined;
   for (const occ of occurrences) {
     const group = lexicon.lexicon.groups[occ.group];
-    if (group === undefined) continue;
+    // A word never stands for the advice given instead of it (bedrust is not "actief blijven").
+    if (group === undefined || group.kind === 'alternative') continue;
     const rank = [
       group.kind === 'related' ? 0 : 1,
       occ.role === 'canonical' ? 1 : 0,

@@ -155,6 +155,17 @@ describe('measureEvidence', () => {
     );
   });
 
+  it('reads the words of a phrase the lexicon knows as that phrase, not as unknown words', async () => {
+    // "stay" and "bed" are no corpus words, but "stay in bed" is bedrust, which the corpus speaks about.
+    const question = 'Should I stay in bed with back pain?';
+    const e = measureEvidence(index, question, await retrieve(index, question, { k: 6 }), detectIntent(question));
+    expect(e.unknownTerms).not.toContain('stay');
+    expect(e.unknownTerms).not.toContain('bed');
+    // A word outside any known phrase still counts ("xyzzy").
+    const odd = 'Should I xyzzy with back pain?';
+    expect(measureEvidence(index, odd, await retrieve(index, odd, { k: 6 })).unknownTerms).toContain('xyzzy');
+  });
+
   it('has no coverage without passages', () => {
     expect(measureEvidence(index, BACK_QUESTION, []).coverage).toBe(0);
   });

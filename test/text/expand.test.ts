@@ -85,7 +85,18 @@ describe('query expansion over the clinical lexicon', () => {
   it('maps brands to the generic and English to Dutch, never back', () => {
     expect(expands('paracetamol')).not.toContain(first('Dafalgan'));
     expect(expands('ischias')).not.toContain(first('sciatica'));
-    expect(expands('NSAID')).not.toContain(first('ibuprofen'));
+    // A class reaches its members, but not their brands (NSAID → ibuprofen ↛ Brufen).
+    expect(expands('NSAID')).not.toContain(first('Brufen'));
+  });
+
+  it('takes a drug class down to its members, but never a member across to its siblings', () => {
+    // What the sources say of paracetamol or NSAIDs is what they say of painkillers.
+    expect(expands('pijnstillers')).toContain('paracetamol');
+    expect(expands('painkillers')).toContain('paracetamol');
+    expect(weights('NSAID').get(first('ibuprofen'))).toBeLessThan(1);
+    // ibuprofen → NSAID, but not on to diclofenac, another NSAID.
+    expect(expands('ibuprofen')).toContain(first('NSAID'));
+    expect(expands('ibuprofen')).not.toContain(first('diclofenac'));
   });
 
   it('does not add the everyday words of a multi-word lay phrase as expansions', () => {
@@ -155,7 +166,16 @@ describe('query expansion over the clinical lexicon', () => {
     expect(analyzer.equivalents(first('Voltaren'))).toContain(first('NSAID'));
     expect(analyzer.equivalents(first('ibuprofen'))).toContain(first('NSAID'));
     expect(analyzer.equivalents(first('zwemmen'))).not.toContain(first('lichaamsbeweging'));
-    expect(analyzer.equivalents(first('bedrust'))).not.toContain(first('actief'));
+  });
+
+  it('links a practice to the advice given instead of it, however the advice is written, and never back', () => {
+    const phrase = (text: string): string => analyzer.lexicon.analysis.primaries(text).join(' ');
+    // bedrust → actief blijven (the alternative's canonical) and its synonym "in beweging blijven", one link.
+    expect(analyzer.equivalents(first('bedrust'))).toContain(phrase('actief blijven'));
+    expect(analyzer.equivalents(first('bedrust'))).toContain(phrase('in beweging blijven'));
+    expect(weights('bedrust').get(first('actief'))).toBeCloseTo(DEFAULT_KIND_WEIGHTS.alternative);
+    // Directed: staying active is not bed rest.
+    expect(analyzer.equivalents(phrase('actief blijven'))).not.toContain(first('bedrust'));
   });
 
   it('keeps a multi-word equivalent as one key ("ischias" is written "radiculaire pijn")', () => {

@@ -102,10 +102,11 @@ describe('bundled clinical lexicon: shape', () => {
     for (const g of lexicon.groups) {
       for (const term of g.terms) {
         const key = keyOf(term);
-        // Outside `related` (a drug may belong to several classes), a word names one type of thing.
-        if (g.kind !== 'related') entities.set(key, (entities.get(key) ?? new Set()).add(g.entity));
+        // Outside `related` (a drug may belong to several classes) and `alternative` (its terms are not the
+        // advice it names), a word names one type of thing.
+        if (g.kind !== 'related' && g.kind !== 'alternative') entities.set(key, (entities.get(key) ?? new Set()).add(g.entity));
         // A brand names one generic; an English word translates to one Dutch concept.
-        if (isDirected(g) && g.kind !== 'related') {
+        if (isDirected(g) && g.kind !== 'related' && g.kind !== 'alternative') {
           canonicals.set(key, (canonicals.get(key) ?? new Set()).add(keyOf(canonicalOf(g))));
         }
       }
