@@ -5,7 +5,8 @@ import type { SourceKind } from '../types.js';
 import type { QuestionIntent } from './intent.js';
 import { countPattern } from './select.js';
 import { candidateSentences, type SentenceCache } from './sentences.js';
-import type { Anchor, RankQuery } from '../rank/features.js';
+import { CONCLUSION_SECTION, type Anchor, type RankQuery } from '../rank/features.js';
+import type { QuestionTerm } from './question-terms.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
 import { rankCandidates, rankQuery, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
 
@@ -39,6 +40,7 @@ export async function rankSentences(
   const pool = [
     ...passages,
     ...countingPassages(index, passages, focus),
+    ...(intent.efficacy ? conclusionPassages(index, passages, rq.terms, ctx.sentences) : []),
     ...(await sourcePassages(
       index,
       query,
@@ -114,6 +116,41 @@ function countingPassages(index: LoadedIndex, passages: RetrievedChunk[], focus:
   return index.chunks
     .filter(
       (c) => files.has(c.file) && !have.has(c.id) && c.role === 'body' && counted.test(foldText(c.text)),
+    )
+    .map((chunk) => ({
+      chunk,
+      score: 0,
+      ranks: { lexical: null, dense: null },
+      lexicalScore: 0,
+      similarity: 0,
+      matched: [],
+    }));
+}
+
+/**
+ * "Helpt X?" is answered by a source's bottom line, which evidence summaries and guidelines keep in a
+ * conclusion section ("Besluit", "Conclusie", "Voor de praktijk"). That section often shares fewer words
+ * with the question than the methods and results do, so it can fall outside the retrieved passages: the
+ * conclusion passages of the top documents that name a subject word of the question join the pool.
+ */
+function conclusionPassages(
+  index: LoadedIndex,
+  passages: RetrievedChunk[],
+  terms: readonly QuestionTerm[],
+  cache?: SentenceCache,
+): RetrievedChunk[] {
+  const subject = new Set(terms.filter((t) => t.known && !t.topic).flatMap((t) => t.equivalents));
+  if (subject.size === 0) return [];
+  const files = new Set(passages.slice(0, 3).map((p) => p.chunk.file));
+  const have = new Set(passages.map((p) => p.chunk.id));
+  return index.chunks
+    .filter(
+      (c) =>
+        files.has(c.file) &&
+        !have.has(c.id) &&
+        c.role === 'body' &&
+        CONCLUSION_SECTION.test(c.section.join(' ')) &&
+        (cache?.get(c.id)?.flatMap((x) => x.terms) ?? index.analyzer.terms(c.text)).some((t) => subject.has(t)),
     )
     .map((chunk) => ({
       chunk,

@@ -73,7 +73,7 @@ export function questionType(question: string): QuestionType {
 }
 
 /** Section names that hold a conclusion (general structure words of guidelines and evidence summaries). */
-const CONCLUSION_SECTION = /besluit|conclusie|voor de praktijk|belangrijkste|samenvatting|aanbeveling|conclusion|summary|recommendation/i;
+export const CONCLUSION_SECTION = /besluit|conclusie|voor de praktijk|belangrijkste|samenvatting|aanbeveling|conclusion|summary|recommendation/i;
 const REFERENCE_LIKE = /^\(?\d+[).]\s+\p{Lu}|doi:|et al\.|https?:\/\//iu;
 /** A sentence opening with a pronoun or demonstrative leans on the previous sentence for its subject. */
 const ANAPHOR_START = /^(het|dit|deze|die|dat|dergelijke|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|daarnaast|bovendien|ook|it|this|these|they|such)\b/i;

@@ -102,7 +102,8 @@ export function compileLexicon(
   const dutchKeys = new Set(
     lexicon.groups
       .flatMap((g) => [
-        ...(g.kind === 'english' ? [] : g.terms),
+        // An alternative's terms name practices in either language ("bed rest"): not a sign of a Dutch word.
+        ...(g.kind === 'english' || g.kind === 'alternative' ? [] : g.terms),
         ...(g.canonical === undefined ? [] : [g.canonical]),
       ])
       .flatMap((t) => keyOf(t)?.key ?? []),
