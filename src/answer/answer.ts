@@ -29,7 +29,11 @@ export interface AnswerContext {
 }
 
 export interface AnswerOptions {
-  /** Passages considered (default 10). */
+  /**
+   * Passages considered (default {@link DEFAULT_PASSAGES}). At the default or above, the ranker may widen its
+   * pool with the passages a question type needs (a count, a conclusion section, a guideline); below it the
+   * caller has narrowed the answer to these passages, and no answer cites more than k of them.
+   */
   k?: number | undefined;
   /** Previous turns, oldest first; an elliptical follow-up is resolved against them. */
   history?: Turn[] | undefined;
@@ -44,10 +48,13 @@ export interface AnswerOptions {
  * quote (`original.slice(start, end) === quote`); when the corpus does not answer, `refused` is true.
  * Red flags in the question open the answer with an explicit referral notice.
  */
+/** Passages an answer draws on unless the caller says otherwise. */
+export const DEFAULT_PASSAGES = 10;
+
 export async function answer(ctx: AnswerContext, raw: string, options: AnswerOptions = {}): Promise<Answer> {
   const { index, prompts } = ctx;
   const t0 = performance.now();
-  const k = options.k ?? 10;
+  const k = options.k ?? DEFAULT_PASSAGES;
   // One normalisation before every check (src/understand/normalize.ts); the checks read its plain text.
   const normalized = normalize(raw);
   const plain = normalized.plain || raw;
@@ -113,7 +120,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
     const llmDone = useLlm ? await tryLlm(ctx, question, language, passages, history, builder) : false;
     if (llmDone) composer = 'llm';
     else {
-      const { ranked, rankQuery } = await rankSentences(ctx, query, question, intent, passages, history);
+      const { ranked, rankQuery } = await rankSentences(ctx, query, question, intent, passages, history, k >= DEFAULT_PASSAGES);
       const anchor = followUp.isFollowUp || contentless ? rankQuery.anchor : undefined;
       // A follow-up ("Waarom?") moves on: what earlier answers already quoted is not quoted again.
       const said = history.map((t) => flat(t.answer)).join('\n');

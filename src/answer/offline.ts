@@ -22,6 +22,8 @@ export interface ChooseContext {
  * retrieved passages, plus the passages that state a count a "hoeveel X" question asks for and the best
  * passages of a source the question names (or of the guideline for "wat moet ik doen").
  * @param query the follow-up-resolved retrieval text; `asked` the question as typed (its wording sets the type).
+ * @param widen whether passages beyond the retrieved ones may join (default true; false when the caller
+ *   narrowed the number of passages).
  */
 export async function rankSentences(
   ctx: ChooseContext,
@@ -30,6 +32,7 @@ export async function rankSentences(
   intent: QuestionIntent,
   passages: RetrievedChunk[],
   history: readonly Turn[] = [],
+  widen = true,
 ): Promise<{ ranked: RankedSentence[]; rankQuery: RankQuery }> {
   const { index } = ctx;
   const anchor = history.length > 0 ? await previousLead(ctx, history) : undefined;
@@ -37,17 +40,20 @@ export async function rankSentences(
   const focus = intent.quantityFocus
     ? index.analyzer.contentTerms(intent.quantityFocus).flatMap((t) => index.analyzer.equivalents(t))
     : [];
-  const pool = [
-    ...passages,
-    ...countingPassages(index, passages, focus),
-    ...(intent.efficacy ? conclusionPassages(index, passages, rq.terms, ctx.sentences) : []),
-    ...(await sourcePassages(
-      index,
-      query,
-      passages,
-      intent.sourceKind ?? (intent.advice ? 'guideline' : undefined),
-    )),
-  ];
+  // Widening: the passages a question type needs beyond the retrieved ones (not when the caller narrowed k).
+  const pool = !widen
+    ? passages
+    : [
+        ...passages,
+        ...countingPassages(index, passages, focus),
+        ...(intent.efficacy ? conclusionPassages(index, passages, rq.terms, ctx.sentences) : []),
+        ...(await sourcePassages(
+          index,
+          query,
+          passages,
+          intent.sourceKind ?? (intent.advice ? 'guideline' : undefined),
+        )),
+      ];
   const candidates = candidateSentences(index, pool, ctx.sentences);
   return { ranked: rankCandidates(index, ctx.ranker, rq, candidates), rankQuery: rq };
 }

@@ -1,5 +1,6 @@
 import type { Analyzer } from '../text/analyze.js';
 import { compoundHead } from '../text/compound-head.js';
+import { derivedWords } from '../text/derivation.js';
 import { keysIn } from '../text/expand.js';
 
 /** One content word of the question, with the index terms that count as the same word and its weight. */
@@ -93,9 +94,13 @@ export function weighQuestion(
   return [...phrases, ...words].map((term) => {
     let equivalents = analyzer.equivalents(term);
     if (!equivalents.some((t) => df(t) > 0) && !term.includes(' ')) {
+      // The verb of a noun the corpus uses, or the other way round ("manipuleren" for "manipulatie").
+      const derived = derivedWords(term)
+        .flatMap((w) => analyzer.terms(w).slice(0, 1))
+        .find((t) => stats.df(t) > 0);
       // A compound the splitter did not know ("lendenkorset", "loopschema"): Dutch compounds carry their
       // meaning in the head, so the longest known suffix stands in for the word.
-      const head = compoundHead(term, (t) => stats.df(t) > 0);
+      const head = derived ?? compoundHead(term, (t) => stats.df(t) > 0);
       if (head) equivalents = [term, ...analyzer.equivalents(head)];
     }
     const inCorpus = equivalents.filter((t) => df(t) > 0);

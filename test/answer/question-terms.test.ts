@@ -6,7 +6,9 @@ import { createAnalyzer } from '../../src/text/analyze.js';
 const analyzer = createAnalyzer();
 /** A toy corpus vocabulary: every word of these sentences occurs once (df 1), anything else never. */
 const corpus = new Set(
-  analyzer.terms('Bedrust wordt afgeraden. Ontstekingsremmers zijn een optie. Bij radiculaire pijn is dat anders.'),
+  analyzer.terms(
+    'Bedrust wordt afgeraden. Ontstekingsremmers zijn een optie. Bij radiculaire pijn is dat anders. Een manipulatie kan helpen.',
+  ),
 );
 const stats: TermStats = {
   df: (t) => (corpus.has(t) ? 1 : 0),
@@ -14,6 +16,13 @@ const stats: TermStats = {
 };
 
 describe('weighQuestion', () => {
+  it('knows a verb whose noun the corpus uses ("manipuleren" → manipulatie), and not a verb it lacks', () => {
+    const [verb] = weighQuestion(analyzer, stats, 'manipuleren');
+    expect(verb?.known).toBe(true);
+    expect(verb?.equivalents).toContain(analyzer.terms('manipulatie')[0]);
+    expect(weighQuestion(analyzer, stats, 'opereren')[0]?.known).toBe(false);
+  });
+
   it('takes a lexicon phrase as one asked word, not its parts ("bed rest" → bedrust)', () => {
     const terms = weighQuestion(analyzer, stats, 'is bed rest good for lumbago?');
     const bedRest = terms.find((t) => t.equivalents.includes(analyzer.terms('bedrust')[0] ?? ''));
