@@ -92,7 +92,8 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
   else {
     ctx.ranker.corpusView ??= buildCorpusView(index);
-    const judged = judgeQuestion(index, corrected, language, passages, ctx.sentences, undefined, ctx.ranker.corpusView);
+    const focus = [intent.efficacyFocus, intent.choiceFocus].filter((f): f is string => f !== undefined);
+    const judged = judgeQuestion(index, corrected, language, passages, ctx.sentences, undefined, ctx.ranker.corpusView, focus);
     if (judged.kind === 'refuse') [refusal, subject] = [judged.reason, judged.subject ?? subject];
     else {
       if (judged.kind === 'caveat') caveat = judged.subject;

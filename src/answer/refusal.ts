@@ -185,6 +185,7 @@ export function judgeQuestion(
   cache?: SentenceCache,
   finder?: EntityFinder,
   view?: CorpusView,
+  focus: readonly string[] = [],
 ): Answerability {
   const corpus = view ?? buildCorpusView(index);
   // The lexicon's entities (when the analyzer carries one) plus populations and names the question quotes.
@@ -234,7 +235,7 @@ export function judgeQuestion(
       (s) => statesFigure(figure, s.text) && (subject.length === 0 || subject.some((q) => q.equivalents.some((e) => hasEquivalent(e, { has: (w: string) => s.terms.includes(w) })))),
     );
   }
-  return judgeAnswerability({ entities, corpus, figure, figureStated, aboutMedication: aboutMedication(question) });
+  return judgeAnswerability({ entities, corpus, figure, figureStated, aboutMedication: aboutMedication(question), focus });
 }
 
 /**

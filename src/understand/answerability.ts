@@ -5,7 +5,7 @@ import { foldForMatch, tokenize, type Normalized } from './normalize.js';
 import { compileTerm, TermSchema } from './patterns.js';
 import { findEntities } from './entities.js';
 import type { CompiledLexicon } from '../text/expand.js';
-import { canonicalOf, membersOf } from '../text/lexicon.js';
+import { canonicalOf, isDirected, membersOf } from '../text/lexicon.js';
 
 /**
  * Answerability: does the corpus speak about what the question names? One decision over
@@ -315,7 +315,17 @@ export interface AnswerabilityInput {
   figureStated?: boolean;
   /** Whether the question is about medication (drug entity, "wat mag ik nemen"): population-specific. */
   aboutMedication?: boolean;
+  /** What the question asks about, as written ("Helpt X?", "welke X"), when its wording says so. */
+  focus?: readonly string[];
 }
+
+/**
+ * Entity types a question names only when it asks about that very thing (a drug), so the corpus must cover
+ * every one named. A treatment, test or condition can also be context ("opereren of afwachten bij hernia: …",
+ * "wanneer MRI bij lumbale radiculopathie?"): one the corpus does not name refuses the question only when
+ * the question asks about it, or when the corpus names none of the things the question names.
+ */
+const NAMED_ONLY_AS_SUBJECT: ReadonlySet<EntityType> = new Set(['drug', 'drug-class', 'unknown']);
 
 /**
  * Decides answerability (see the module comment). Order: a figure the corpus does not state; an entity the
@@ -328,10 +338,17 @@ export function judgeAnswerability(input: AnswerabilityInput): Answerability {
     const m = e.forms.map((f) => input.corpus.mention(f));
     return m.includes('covered') ? 'covered' : m.includes('excluded-only') ? 'excluded-only' : 'absent';
   };
-  for (const e of input.entities) {
-    if (MUST_BE_COVERED.has(e.type) && mentionOf(e) !== 'covered') {
-      return { kind: 'refuse', reason: 'unknown-subject', subject: e.surface };
-    }
+  const named = input.entities.filter((e) => MUST_BE_COVERED.has(e.type));
+  const covered = named.filter((e) => mentionOf(e) === 'covered');
+  const focus = (input.focus ?? []).map((f) => f.toLowerCase());
+  const asked = (e: NamedEntity): boolean =>
+    focus.some((f) => f.includes(e.surface.toLowerCase()) || e.surface.toLowerCase().includes(f));
+  for (const e of named) {
+    const mention = mentionOf(e);
+    if (mention === 'covered') continue;
+    const refuse =
+      NAMED_ONLY_AS_SUBJECT.has(e.type) || mention === 'excluded-only' || asked(e) || covered.length === 0;
+    if (refuse) return { kind: 'refuse', reason: 'unknown-subject', subject: e.surface };
   }
   for (const e of input.entities) {
     if (e.type === 'population' && mentionOf(e) !== 'covered') {
@@ -371,8 +388,14 @@ export function looksLikeCondition(word: string, rules: AnswerabilityRules = DEF
 export function lexiconEntityFinder(lexicon: CompiledLexicon): EntityFinder {
   return (question) =>
     findEntities(question.plain, lexicon).map((m) => {
+      // Also the groups that list the canonical as one of their terms: "lumbar radiculopathy" → radiculopathie,
+      // which a synonym group writes "lumbosacraal radiculair syndroom".
+      const canonical = m.canonical.toLowerCase();
       const groups = lexicon.lexicon.groups.filter(
-        (g) => g.kind !== 'related' && g.kind !== 'alternative' && canonicalOf(g) === m.canonical,
+        (g) =>
+          g.kind !== 'related' &&
+          g.kind !== 'alternative' &&
+          (canonicalOf(g) === m.canonical || (!isDirected(g) && g.terms.some((t) => t.toLowerCase() === canonical))),
       );
       const names = new Set([m.text, m.canonical, ...groups.flatMap(membersOf)].map((f) => f.toLowerCase()));
       // The class a drug or test belongs to ("voltaren" → diclofenac → NSAID): evidence about the class applies.

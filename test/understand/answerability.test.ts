@@ -13,6 +13,9 @@ import {
   type NamedEntity,
 } from '../../src/understand/answerability.js';
 import { normalize } from '../../src/understand/normalize.js';
+import { lexiconEntityFinder } from '../../src/understand/answerability.js';
+import { createAnalyzer } from '../../src/text/analyze.js';
+import { parseLexicon } from '../../src/text/lexicon.js';
 
 /** A tiny corpus in the shape of a trial summary: a population, an exclusion list, results. */
 const CORPUS = [
@@ -132,6 +135,29 @@ describe('judgeAnswerability', () => {
     ).toMatchObject({ kind: 'refuse' });
   });
 
+  it('takes a treatment the corpus lacks as context when it names other covered things, unless asked about', () => {
+    // "opereren of afwachten bij hernia: verschil na een jaar?": afwachten is context, the loopprogramma is named.
+    const context = [e('loopprogramma', 'treatment'), e('afwachten', 'treatment')];
+    expect(judgeAnswerability({ entities: context, corpus: view })).toEqual({ kind: 'answer' });
+    // "Helpt afwachten …?": the question asks about it.
+    expect(judgeAnswerability({ entities: context, corpus: view, focus: ['afwachten'] })).toMatchObject({
+      kind: 'refuse',
+      subject: 'afwachten',
+    });
+    // Nothing the question names is covered: refused.
+    expect(judgeAnswerability({ entities: [e('afwachten', 'treatment')], corpus: view })).toMatchObject({
+      kind: 'refuse',
+    });
+    // A drug is named only when asked about: refused even next to covered things.
+    expect(
+      judgeAnswerability({ entities: [e('loopprogramma', 'treatment'), e('cannabis', 'drug')], corpus: view }),
+    ).toMatchObject({ kind: 'refuse', subject: 'cannabis' });
+    // A condition the corpus names only as excluded stays refused.
+    expect(
+      judgeAnswerability({ entities: [e('loopprogramma', 'treatment'), e('scoliose', 'condition')], corpus: view }),
+    ).toMatchObject({ kind: 'refuse', subject: 'scoliose' });
+  });
+
   it('a symptom or anatomy term the corpus lacks does not refuse on its own', () => {
     expect(
       judgeAnswerability({ entities: [e('kuit', 'anatomy'), e('stijfheid', 'symptom')], corpus: view }),
@@ -175,5 +201,21 @@ describe('answerability.json shape', () => {
     const figures = { ...(table.figures as Record<string, unknown>) };
     delete figures.price;
     expect(() => parseAnswerabilityTable({ ...table, figures })).toThrow(/answerability/);
+  });
+});
+
+describe('lexiconEntityFinder', () => {
+  it('counts the synonyms of a canonical as its forms, also where a group lists it as a term', () => {
+    const analyzer = createAnalyzer({
+      lexicon: parseLexicon({
+        version: 1,
+        groups: [
+          { terms: ['lumbar radiculopathy'], canonical: 'radiculopathie', kind: 'english', entity: 'condition', why: 'x' },
+          { terms: ['radiculopathie', 'radiculair syndroom'], canonical: 'radiculaire pijn', kind: 'synonym', entity: 'condition', why: 'x' },
+        ],
+      }),
+    });
+    const [mention] = lexiconEntityFinder(analyzer.lexicon)(normalize('When is an MRI useful in lumbar radiculopathy?'));
+    expect(mention?.forms).toEqual(expect.arrayContaining(['radiculopathie', 'radiculair syndroom', 'radiculaire pijn']));
   });
 });
