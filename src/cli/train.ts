@@ -13,7 +13,7 @@ import { selectAnswer } from '../rank/rank.js';
 import { factRecall } from '../eval/metrics.js';
 import type { LoadedIndex } from '../ingest/load.js';
 import { withSubjects } from '../answer/offline.js';
-import { FEATURE_NAMES } from '../rank/features.js';
+import { FEATURE_NAMES, FEATURE_SIGNS } from '../rank/features.js';
 import { modelProbability, neutralModel, RankModelSchema, type RankModel } from '../rank/model.js';
 import { bestF1Threshold, fitListwise } from '../rank/train.js';
 import { loadLabelled } from '../eval/split.js';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const extra: TrainingItem[] = await loadLabelled(extraFile, 'all');
   const files = ['eval/gold.jsonl', ...(tune.length > 0 ? ['eval/realistic.jsonl#tune'] : []), 'eval/train-extra.jsonl'];
   const { pairs, groups, questions, skipped } = await collectPairs(ctx, [...gold, ...tune, ...extra]);
-  const fitted = fitListwise(pairs, FEATURE_NAMES.length, HYPER);
+  const fitted = fitListwise(pairs, FEATURE_NAMES.length, { ...HYPER, signs: FEATURE_NAMES.map((n) => FEATURE_SIGNS[n]) });
   const draft: RankModel = {
     ...neutralModel(),
     ...fitted,

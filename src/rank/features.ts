@@ -57,6 +57,31 @@ export const FEATURE_NAMES = [
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
+/**
+ * The direction each feature can only push a sentence (+1 towards, -1 away from being the answer, 0 either),
+ * from what the feature means rather than from any question set. The trainer keeps the linear weights to
+ * these signs: with five training documents a free weight also learns their quirks (a conclusion section or a
+ * stated recommendation strength that happened rarely to hold a gold fact), and a new guideline's "Besluit"
+ * or "sterke aanbeveling" must not count against a sentence. The trees on top stay free.
+ */
+// prettier-ignore
+export const FEATURE_SIGNS: Readonly<Record<FeatureName, -1 | 0 | 1>> = {
+  // More of the question's words, or its subject, in or around the sentence.
+  cov_sentence: 1, cov_context: 1, cov_heading: 1, cov_any: 1, about_sentence: 1, about_context: 1, proximity: 1,
+  // Better retrieved passage.
+  passage_rank: 1, passage_score: 1, lexical_rank: 1, dense_rank: 1, passage_similarity: 1,
+  // The kind of sentence the question's type asks for.
+  quantity_x_number: 1, quantity_x_counts: 1, efficacy_x_conclusion_section: 1, efficacy_x_conclusion_cue: 1,
+  advice_x_recommendation: 1, why_x_causal: 1, when_x_temporal: 1, who_x_person: 1, how_x_method: 1,
+  which_x_list: 1, which_x_enumeration: 1, yesno_x_conclusion_cue: 1,
+  population_match: 1, named_source: 1, has_strength: 1, after_anchor: 1, anchor_document: 1,
+  // Not a claim, another population, the previous answer again.
+  population_mismatch: -1, is_question: -1, no_terminal: -1, non_body: -1, reference_like: -1, citation_like: -1,
+  is_anchor: -1,
+  // Shape and source traits that can go either way.
+  short: 0, long: 0, list_item: 0, authority: 0, has_number: 0, starts_anaphor: 0,
+};
+
 const QUESTION_TYPES: [RegExp, QuestionType][] = [
   [/\b(waarom|why|hoezo|how come)\b/i, 'why'],
   [/\b(hoeveel|how many|how much|aantal|percentage|hoe vaak|how often)\b/i, 'quantity'],

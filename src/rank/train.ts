@@ -30,6 +30,11 @@ export interface FitOptions {
   shrinkage?: number;
   /** Fewest pairs on each side of a split; default 20. */
   minLeaf?: number;
+  /**
+   * Sign each linear weight must keep (listwise only): +1 never below 0, -1 never above 0, 0 free. The
+   * linear weights are projected after every step (projected gradient descent). Default: all free.
+   */
+  signs?: readonly number[];
 }
 
 export interface FittedModel {
@@ -105,7 +110,11 @@ export function fitListwise(pairs: readonly LabelledPair[], dims: number, option
         for (let j = 0; j < dims; j++) gw[j] = (gw[j] as number) + g * (zi[j] as number);
       });
     }
-    for (let j = 0; j < dims; j++) w[j] = (w[j] as number) - lr * ((gw[j] as number) + l2 * (w[j] as number));
+    for (let j = 0; j < dims; j++) {
+      const next = (w[j] as number) - lr * ((gw[j] as number) + l2 * (w[j] as number));
+      const sign = options.signs?.[j] ?? 0;
+      w[j] = sign > 0 ? Math.max(0, next) : sign < 0 ? Math.min(0, next) : next;
+    }
   }
   const s = z.map((zi) => dot(w, zi));
   const trees = boostTrees(pairs, lists, s, options);

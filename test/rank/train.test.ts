@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bestF1Threshold, fitListwise, fitLogistic, type LabelledPair } from '../../src/rank/train.js';
 import { modelProbability, neutralModel } from '../../src/rank/model.js';
-import { FEATURE_NAMES } from '../../src/rank/features.js';
+import { FEATURE_NAMES, FEATURE_SIGNS } from '../../src/rank/features.js';
 import { mulberry32 } from '../helpers/random.js';
 
 /** Toy data: in each question the positive has a higher first feature; the second feature is noise. */
@@ -36,6 +36,21 @@ describe('fitting the ranker', () => {
       const neg = ps.filter((_, i) => pairs[i]?.y === 0);
       expect(Math.min(...pos)).toBeGreaterThan(Math.max(...neg));
     }
+  });
+
+  it('keeps each linear weight to its sign: a feature the data runs against stays at 0, not below', () => {
+    // The first feature points at the positive; flip it so the data says "lower is better".
+    const flipped = toy(5).map((p) => ({ ...p, x: [-(p.x[0] as number), p.x[1] as number] }));
+    expect(fitListwise(flipped, 2).weights[0]).toBeLessThan(0);
+    const signed = fitListwise(flipped, 2, { signs: [1, 0] });
+    expect(signed.weights[0]).toBe(0);
+    expect(fitListwise(toy(5), 2, { signs: [-1, 0] }).weights[0]).toBe(0);
+    // An unconstrained feature is untouched by the others' signs.
+    expect(fitListwise(toy(5), 2, { signs: [1, 0] })).toEqual(fitListwise(toy(5), 2));
+  });
+
+  it('has a sign for every ranker feature', () => {
+    expect(Object.keys(FEATURE_SIGNS).sort()).toEqual([...FEATURE_NAMES].sort());
   });
 
   it('gives probabilities in (0, 1) whatever the features', () => {
