@@ -43,14 +43,14 @@ export interface AnswerOptions {
   retriever?: (query: string, k: number) => Promise<RetrievedChunk[]>;
 }
 
+/** Passages an answer draws on unless the caller says otherwise. */
+export const DEFAULT_PASSAGES = 10;
+
 /**
  * Answers a low-back-pain question from the corpus only. Every sentence of the answer cites a verbatim
  * quote (`original.slice(start, end) === quote`); when the corpus does not answer, `refused` is true.
  * Red flags in the question open the answer with an explicit referral notice.
  */
-/** Passages an answer draws on unless the caller says otherwise. */
-export const DEFAULT_PASSAGES = 10;
-
 export async function answer(ctx: AnswerContext, raw: string, options: AnswerOptions = {}): Promise<Answer> {
   const { index, prompts } = ctx;
   const t0 = performance.now();

@@ -5,7 +5,7 @@ import type { SourceKind } from '../types.js';
 import type { QuestionIntent } from './intent.js';
 import { countPattern } from './select.js';
 import { candidateSentences, type SentenceCache } from './sentences.js';
-import { CONCLUSION_SECTION, type Anchor, type RankQuery } from '../rank/features.js';
+import { isConclusionSection, type Anchor, type RankQuery } from '../rank/features.js';
 import type { QuestionTerm } from './question-terms.js';
 import { resolveFollowUp, type Turn } from './follow-up.js';
 import { rankCandidates, rankQuery, selectAnswer, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
@@ -147,7 +147,8 @@ function conclusionPassages(
 ): RetrievedChunk[] {
   const subject = new Set(terms.filter((t) => t.known && !t.topic).flatMap((t) => t.equivalents));
   if (subject.size === 0) return [];
-  const files = new Set(passages.slice(0, 3).map((p) => p.chunk.file));
+  // The three best documents (distinct files, in retrieval order).
+  const files = new Set([...new Set(passages.map((p) => p.chunk.file))].slice(0, 3));
   const have = new Set(passages.map((p) => p.chunk.id));
   return index.chunks
     .filter(
@@ -155,7 +156,7 @@ function conclusionPassages(
         files.has(c.file) &&
         !have.has(c.id) &&
         c.role === 'body' &&
-        CONCLUSION_SECTION.test(c.section.join(' ')) &&
+        isConclusionSection(c.section) &&
         (cache?.get(c.id)?.flatMap((x) => x.terms) ?? index.analyzer.terms(c.text)).some((t) => subject.has(t)),
     )
     .map((chunk) => ({

@@ -1,6 +1,7 @@
 import type { Analyzer } from '../text/analyze.js';
 import { compoundHead } from '../text/compound-head.js';
 import { derivedWords } from '../text/derivation.js';
+import { isDirected } from '../text/lexicon.js';
 import { keysIn } from '../text/expand.js';
 
 /** One content word of the question, with the index terms that count as the same word and its weight. */
@@ -59,6 +60,12 @@ export interface WeighOptions {
   phrases?: boolean;
   /** A word whose lexicon equivalents include a topic word ("lrp", "lumbago") is a topic word too. */
   topicSynonyms?: boolean;
+  /**
+   * A drug class the corpus never names stands for its members that it does name ("pijnstillers" →
+   * paracetamol). Off where a member's figure must not pass for the class's (a dose of tramadol is no dose of
+   * "opioïden").
+   */
+  classMembers?: boolean;
 }
 
 /** What weighing needs from the lexical index. */
@@ -102,6 +109,10 @@ export function weighQuestion(
       // meaning in the head, so the longest known suffix stands in for the word.
       const head = derived ?? compoundHead(term, (t) => stats.df(t) > 0);
       if (head) equivalents = [term, ...analyzer.equivalents(head)];
+      else if (options.classMembers !== false) {
+        const members = classMembers(analyzer, equivalents);
+        if (members.some((t) => df(t) > 0)) equivalents = [...equivalents, ...members];
+      }
     }
     const inCorpus = equivalents.filter((t) => df(t) > 0);
     // "lrp", "lumbago", "back pain" name the corpus's topic under another name.
@@ -117,6 +128,18 @@ export function weighQuestion(
         (inCorpus.length > 0 ? Math.max(...inCorpus.map((t) => idf(t))) : unseenIdf) * (isTopic ? TOPIC_WEIGHT : 1),
     };
   });
+}
+
+/** The member keys of the drug classes among `keys` ("pijnstiller" → paracetamol, nsaid, opioïde). */
+function classMembers(analyzer: Analyzer, keys: readonly string[]): string[] {
+  const { lexicon } = analyzer;
+  const out = new Set<string>();
+  lexicon.lexicon.groups.forEach((g, i) => {
+    const k = lexicon.groupKeys[i];
+    if (g.kind !== 'related' || !isDirected(g) || (g.entity !== 'drug' && g.entity !== 'drug-class')) return;
+    if (k?.canonical !== undefined && keys.includes(k.canonical)) for (const t of k.terms) out.add(t);
+  });
+  return [...out];
 }
 
 /**

@@ -176,6 +176,8 @@ export function buildCorpusView(index: LoadedIndex): CorpusView {
  * sentence about the question's subject states.
  * @param finder the entity finder (the clinical lexicon); without one, populations and words the question
  *   marks as names (capitalised, quoted), plus any word the corpus only names in an exclusion list.
+ * @param focus what the question asks about as written (efficacy or choice focus): a treatment it names
+ *   that the corpus lacks always refuses it.
  */
 export function judgeQuestion(
   index: LoadedIndex,
@@ -230,12 +232,17 @@ export function judgeQuestion(
   let figureStated = false;
   if (figure) {
     const frame = new Set(index.analyzer.contentTerms(figureFrameWords()));
-    const subject = weighQuestion(index.analyzer, index.bm25, question.plain).filter((t) => t.known && !t.topic && !frame.has(t.term));
-    figureStated = candidateSentences(index, passages.slice(0, 5), cache).some(
+    // A member's figure is no figure for its class ("hoeveel opioïden …" is not answered by a tramadol dose).
+    const words = weighQuestion(index.analyzer, index.bm25, question.plain, undefined, { classMembers: false }).filter(
+      (t) => !t.topic && !frame.has(t.term),
+    );
+    const subject = words.filter((t) => t.known);
+    // A figure of something the corpus never names is stated nowhere, whatever figures other sentences give.
+    figureStated = words.every((t) => t.known) && candidateSentences(index, passages.slice(0, 5), cache).some(
       (s) => statesFigure(figure, s.text) && (subject.length === 0 || subject.some((q) => q.equivalents.some((e) => hasEquivalent(e, { has: (w: string) => s.terms.includes(w) })))),
     );
   }
-  return judgeAnswerability({ entities, corpus, figure, figureStated, aboutMedication: aboutMedication(question), focus });
+  return judgeAnswerability({ entities, corpus, figure, figureStated, aboutMedication: aboutMedication(question), focus, text: question.plain });
 }
 
 /**

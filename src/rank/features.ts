@@ -98,7 +98,17 @@ export function questionType(question: string): QuestionType {
 }
 
 /** Section names that hold a conclusion (general structure words of guidelines and evidence summaries). */
-export const CONCLUSION_SECTION = /besluit|conclusie|voor de praktijk|belangrijkste|samenvatting|aanbeveling|conclusion|summary|recommendation/i;
+const CONCLUSION_HEADING =
+  /(?<![\p{L}\p{N}])(besluit|conclusies?|voor de praktijk|belangrijkste|samenvatting|kernboodschappen|aanbevelingen?|conclusions?|summary|recommendations?)(?![\p{L}\p{N}])(?!\s+voor\s+(verder\s+)?onderzoek)/iu;
+
+/**
+ * Whether a passage sits in a conclusion section: its own (innermost) heading names one ("Besluit", "Besluit
+ * van Minerva", "Voor de praktijk", "Kernboodschappen"); a "Resultaten" under "Samenvatting" is no conclusion,
+ * nor is "besluitvorming" or "Aanbevelingen voor onderzoek".
+ */
+export function isConclusionSection(section: readonly string[]): boolean {
+  return CONCLUSION_HEADING.test(section.at(-1) ?? '');
+}
 const REFERENCE_LIKE = /^\(?\d+[).]\s+\p{Lu}|doi:|et al\.|https?:\/\//iu;
 /** A sentence opening with a pronoun or demonstrative leans on the previous sentence for its subject. */
 const ANAPHOR_START = /^(het|dit|deze|die|dat|dergelijke|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|daarnaast|bovendien|ook|it|this|these|they|such)\b/i;
@@ -185,7 +195,7 @@ export function sentenceTraits(c: CandidateSentence, cues: Cues, title?: string)
     contextSet: new Set(c.context.contextTerms),
     headingSet: new Set(c.context.headingTerms),
     cue,
-    conclusionSection: CONCLUSION_SECTION.test(c.passage.chunk.section.join(' ')),
+    conclusionSection: isConclusionSection(c.passage.chunk.section),
     isQuestion: /\?\s*$/.test(c.text),
     short: words.length < 6,
     noTerminal: !/[.!?:;"”’)\]]\s*$/.test(c.text) && !c.context.listItem,

@@ -41,7 +41,8 @@ export interface Analyzer {
   /**
    * All index terms that count as "the same word" as this content term (or lexicon phrase key), for coverage
    * checks: itself first, then the keys the lexicon links it to with weight ≥ {@link EQUIVALENT_MIN_WEIGHT}
-   * (not over associations; a member's class counts). A multi-word key ("radiculair pijn") is an equivalent
+   * (not over associations; a member's class counts, a class's members do not; the advice an `alternative`
+   * group gives instead of the term counts: bedrust → "in beweging blijven"). A multi-word key ("radiculair pijn") is an equivalent
    * a text has when it has each of its words (see `hasEquivalent` in answer/question-terms.ts).
    */
   equivalents(term: string): string[];

@@ -225,10 +225,11 @@ export function translationsOf(compiled: CompiledLexicon, key: string): string[]
 
 export interface ExpandOptions {
   /**
-   * Follow `related` links: true (default) all of them; 'classes' only a drug group's directed links from a
-   * member to its pharmacological class (ibuprofen → NSAID: guidelines recommend by class, so what a source
-   * says of the class holds for the member; an activity's class — zwemmen → lichaamsbeweging — is too broad
-   * to say the documents speak of the activity); false none.
+   * Follow `related` links: true (default) all of them, and from a drug class asked about down to its
+   * members; 'classes' only a drug group's directed links from a member to its pharmacological class
+   * (ibuprofen → NSAID: guidelines recommend by class, so what a source says of the class holds for the
+   * member; an activity's class — zwemmen → lichaamsbeweging — is too broad to say the documents speak of
+   * the activity), never down; false none.
    */
   related?: boolean | 'classes';
   /** Drop keys reached with less than this weight (default {@link MIN_WEIGHT}). */
@@ -262,13 +263,17 @@ export function expandKeys(
         const group = compiled.lexicon.groups[occ.group];
         if (group === undefined) continue;
         if (group.kind === 'related' && (related === false || (related === 'classes' && !isDrugClass(group)))) continue;
+        // The advice given instead of X is reached from X itself (or X under another name), never from what X
+        // merely relates to.
+        if (group.kind === 'alternative' && climbed.has(key)) continue;
         const w = weight * linkWeight(compiled, group);
         if (w < minWeight - WEIGHT_EPSILON) continue; // 0.75 · 0.6 is 0.4499… in floating point
-        // A drug class asked about ("pijnstillers", "painkillers") reaches its members (paracetamol): what the
-        // sources say of paracetamol is what they say of painkillers. Not after climbing to a class, so a
-        // member does not reach its siblings (ibuprofen ↛ NSAID ↛ diclofenac).
+        // A drug class asked about ("pijnstillers", "painkillers") reaches its members (paracetamol) for
+        // retrieval and ranking: what the sources say of paracetamol bears on painkillers. Never in
+        // 'classes' mode (a member is not "the same word" as its class: a dose of tramadol is no dose of
+        // "opioïden"), and not after climbing to a class (ibuprofen ↛ NSAID ↛ diclofenac).
         const down =
-          group.kind === 'related' && related !== false && occ.role === 'canonical' && isDrugClass(group) && !climbed.has(key)
+          group.kind === 'related' && related === true && occ.role === 'canonical' && isDrugClass(group) && !climbed.has(key)
             ? (compiled.groupKeys[occ.group]?.terms ?? [])
             : [];
         for (const target of [...targetsOf(compiled, group, occ.group, occ), ...down]) {

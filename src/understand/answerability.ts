@@ -317,15 +317,26 @@ export interface AnswerabilityInput {
   aboutMedication?: boolean;
   /** What the question asks about, as written ("Helpt X?", "welke X"), when its wording says so. */
   focus?: readonly string[];
+  /** The question's plain text (folded), to see which named things it sets against each other ("X of Y"). */
+  text?: string;
 }
 
 /**
- * Entity types a question names only when it asks about that very thing (a drug), so the corpus must cover
- * every one named. A treatment, test or condition can also be context ("opereren of afwachten bij hernia: …",
- * "wanneer MRI bij lumbale radiculopathie?"): one the corpus does not name refuses the question only when
- * the question asks about it, or when the corpus names none of the things the question names.
+ * A treatment or test the corpus does not name is context, not the subject, only when the question sets it
+ * against one the corpus does name ("opereren of een spuitje bij hernia?", "X versus Y"): the answer is
+ * about the named one. Any other uncovered entity — a drug, a condition (it changes which advice applies),
+ * a treatment asked about on its own — refuses the question.
  */
-const NAMED_ONLY_AS_SUBJECT: ReadonlySet<EntityType> = new Set(['drug', 'drug-class', 'unknown']);
+const CONTEXT_TYPES: ReadonlySet<EntityType> = new Set(['treatment', 'test']);
+const ALTERNATION = String.raw`\s+(?:of|or|versus|vs\.?|tegenover)\s+(?:\p{L}+\s+){0,2}?`;
+
+/** Whether the text names `a` and `b` as alternatives ("a of b", "b versus de a"). */
+function alternated(text: string, a: string, b: string): boolean {
+  const esc = (x: string): string => x.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pair = (x: string, y: string): RegExp =>
+    new RegExp(String.raw`(?<![\p{L}\p{N}])${esc(x)}${ALTERNATION}${esc(y)}(?![\p{L}\p{N}])`, 'u');
+  return pair(a, b).test(text) || pair(b, a).test(text);
+}
 
 /**
  * Decides answerability (see the module comment). Order: a figure the corpus does not state; an entity the
@@ -339,16 +350,20 @@ export function judgeAnswerability(input: AnswerabilityInput): Answerability {
     return m.includes('covered') ? 'covered' : m.includes('excluded-only') ? 'excluded-only' : 'absent';
   };
   const named = input.entities.filter((e) => MUST_BE_COVERED.has(e.type));
-  const covered = named.filter((e) => mentionOf(e) === 'covered');
+  const covered = named.filter((e) => CONTEXT_TYPES.has(e.type) && mentionOf(e) === 'covered');
   const focus = (input.focus ?? []).map((f) => f.toLowerCase());
   const asked = (e: NamedEntity): boolean =>
     focus.some((f) => f.includes(e.surface.toLowerCase()) || e.surface.toLowerCase().includes(f));
+  const text = (input.text ?? '').toLowerCase();
   for (const e of named) {
     const mention = mentionOf(e);
     if (mention === 'covered') continue;
-    const refuse =
-      NAMED_ONLY_AS_SUBJECT.has(e.type) || mention === 'excluded-only' || asked(e) || covered.length === 0;
-    if (refuse) return { kind: 'refuse', reason: 'unknown-subject', subject: e.surface };
+    const context =
+      mention === 'absent' &&
+      CONTEXT_TYPES.has(e.type) &&
+      !asked(e) &&
+      covered.some((c) => alternated(text, e.surface, c.surface));
+    if (!context) return { kind: 'refuse', reason: 'unknown-subject', subject: e.surface };
   }
   for (const e of input.entities) {
     if (e.type === 'population' && mentionOf(e) !== 'covered') {
@@ -395,7 +410,8 @@ export function lexiconEntityFinder(lexicon: CompiledLexicon): EntityFinder {
         (g) =>
           g.kind !== 'related' &&
           g.kind !== 'alternative' &&
-          (canonicalOf(g) === m.canonical || (!isDirected(g) && g.terms.some((t) => t.toLowerCase() === canonical))),
+          (canonicalOf(g).toLowerCase() === canonical ||
+            (!isDirected(g) && g.kind !== 'lay' && g.terms.some((t) => t.toLowerCase() === canonical))),
       );
       const names = new Set([m.text, m.canonical, ...groups.flatMap(membersOf)].map((f) => f.toLowerCase()));
       // The class a drug or test belongs to ("voltaren" → diclofenac → NSAID): evidence about the class applies.

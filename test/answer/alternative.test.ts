@@ -15,7 +15,7 @@ Geef de patiënt uitleg over het gunstige verloop. Patiënten met acute lage rug
 
 ## Medicatie
 
-Paracetamol heeft bij acute lage rugpijn weinig effect op de pijn. Een NSAID kan kortdurend worden gegeven als de pijn het bewegen belemmert.
+Paracetamol heeft bij acute lage rugpijn weinig effect op de pijn. Een NSAID kan kortdurend worden gegeven als de pijn het bewegen belemmert. Tramadol wordt zelden gestart, dan aan 50 mg per dag.
 
 ## Nieuws
 
@@ -49,4 +49,12 @@ describe('a question about a drug class', () => {
       expect(a.citations.some((c) => /Paracetamol|NSAID/.test(c.quote))).toBe(true);
     },
   );
+});
+
+describe('a dose asked of a drug class', () => {
+  it('is not answered with one member\'s dose', async () => {
+    const a = await answer(t.engine, 'Hoeveel opioïden mag ik per dag nemen bij rugpijn?');
+    expect(a.refused).toBe(true);
+    expect(a.refusalReason).toBe('dose-or-cost');
+  });
 });

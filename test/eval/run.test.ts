@@ -197,6 +197,13 @@ describe('scoring rules', () => {
     expect(refused?.metrics.leadFact).toBeNull();
     expect(refused?.words).toBeNull();
     expect(report.medianWords).toBe(answered?.words);
+    // A fact only a later citation holds is recalled, but not in the bottom line.
+    const later = (await answer(t.engine, item({}).question)).citations.find((c) => !bottom.includes(c.quote));
+    if (later) {
+      const words = later.quote.split(/\s+/).slice(0, 4).join(' ');
+      const second = await runEvaluation(t.engine, [item({ id: 'a2', facts: [[words]] })], []);
+      if (!bottom.includes(words)) expect(second.rows[0]?.metrics.leadFact).toBe(0);
+    }
   });
 
   it('merges reports: rows and splits of all, headline figures of the first', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sentenceTraits } from '../../src/rank/features.js';
+import { sentenceTraits, isConclusionSection } from '../../src/rank/features.js';
 import { loadCues } from '../../src/rank/cues.js';
 import type { CandidateSentence } from '../../src/answer/sentences.js';
 
@@ -39,5 +39,20 @@ describe('sentenceTraits', () => {
     const negation = sentenceTraits(candidate('Deze behandeling werkt niet bij lage rugpijn volgens de review.'), cues);
     expect(compound.cue.conclusion).toBe(0);
     expect(negation.cue.conclusion).toBeGreaterThan(0);
+  });
+});
+
+describe('isConclusionSection', () => {
+  it.each([
+    [['Besluit'], true],
+    [['Duiding', 'Besluit van Minerva'], true],
+    [['Voor de praktijk'], true],
+    [['Kernboodschappen'], true],
+    [['Samenvatting', 'Resultaten'], false],
+    [['Gedeelde besluitvorming'], false],
+    [['Aanbevelingen voor onderzoek'], false],
+    [[], false],
+  ])('%j → %s', (section, expected) => {
+    expect(isConclusionSection(section)).toBe(expected);
   });
 });

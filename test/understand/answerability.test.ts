@@ -135,27 +135,37 @@ describe('judgeAnswerability', () => {
     ).toMatchObject({ kind: 'refuse' });
   });
 
-  it('takes a treatment the corpus lacks as context when it names other covered things, unless asked about', () => {
-    // "opereren of afwachten bij hernia: verschil na een jaar?": afwachten is context, the loopprogramma is named.
-    const context = [e('loopprogramma', 'treatment'), e('afwachten', 'treatment')];
-    expect(judgeAnswerability({ entities: context, corpus: view })).toEqual({ kind: 'answer' });
-    // "Helpt afwachten …?": the question asks about it.
-    expect(judgeAnswerability({ entities: context, corpus: view, focus: ['afwachten'] })).toMatchObject({
-      kind: 'refuse',
-      subject: 'afwachten',
-    });
-    // Nothing the question names is covered: refused.
-    expect(judgeAnswerability({ entities: [e('afwachten', 'treatment')], corpus: view })).toMatchObject({
-      kind: 'refuse',
-    });
-    // A drug is named only when asked about: refused even next to covered things.
+  it('takes a treatment the corpus lacks as context only when set against one it names', () => {
+    const both = [e('loopprogramma', 'treatment'), e('afwachtend beleid', 'treatment')];
+    // "loopprogramma of afwachtend beleid bij rugpijn?": the answer is about the loopprogramma.
     expect(
-      judgeAnswerability({ entities: [e('loopprogramma', 'treatment'), e('cannabis', 'drug')], corpus: view }),
-    ).toMatchObject({ kind: 'refuse', subject: 'cannabis' });
-    // A condition the corpus names only as excluded stays refused.
+      judgeAnswerability({ entities: both, corpus: view, text: 'loopprogramma of afwachtend beleid bij rugpijn?' }),
+    ).toEqual({ kind: 'answer' });
     expect(
-      judgeAnswerability({ entities: [e('loopprogramma', 'treatment'), e('scoliose', 'condition')], corpus: view }),
-    ).toMatchObject({ kind: 'refuse', subject: 'scoliose' });
+      judgeAnswerability({ entities: both, corpus: view, text: 'afwachtend beleid versus een loopprogramma?' }),
+    ).toEqual({ kind: 'answer' });
+    // Merely next to each other, or asked about: refused, naming it.
+    expect(
+      judgeAnswerability({ entities: both, corpus: view, text: 'loopprogramma en afwachtend beleid bij rugpijn?' }),
+    ).toMatchObject({ kind: 'refuse', subject: 'afwachtend beleid' });
+    expect(
+      judgeAnswerability({
+        entities: both,
+        corpus: view,
+        text: 'helpt afwachtend beleid of een loopprogramma?',
+        focus: ['afwachtend beleid'],
+      }),
+    ).toMatchObject({ kind: 'refuse', subject: 'afwachtend beleid' });
+    // A condition or a drug is never context: it changes which advice applies.
+    for (const missing of [e('osteoporose', 'condition'), e('cannabis', 'drug')]) {
+      expect(
+        judgeAnswerability({
+          entities: [e('loopprogramma', 'treatment'), missing],
+          corpus: view,
+          text: `loopprogramma of ${missing.surface}?`,
+        }),
+      ).toMatchObject({ kind: 'refuse', subject: missing.surface });
+    }
   });
 
   it('a symptom or anatomy term the corpus lacks does not refuse on its own', () => {
