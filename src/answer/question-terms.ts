@@ -54,15 +54,16 @@ const TOPIC_WORDS =
 /** Weight factor of a topic word (0–1). */
 const TOPIC_WEIGHT = 0.25;
 
-/** How {@link weighQuestion} reads a question (both default true). */
+/** How {@link weighQuestion} reads a question. */
 export interface WeighOptions {
   /** A lexicon phrase in the question ("bed rest") is one asked word instead of its words. */
   phrases?: boolean;
   /** A word whose lexicon equivalents include a topic word ("lrp", "lumbago") is a topic word too. */
   topicSynonyms?: boolean;
   /**
-   * A drug class the corpus never names stands for its members that it does name ("pijnstillers" →
-   * paracetamol). Off where a member's figure must not pass for the class's (a dose of tramadol is no dose of
+   * A drug class stands for its members that the corpus names ("pijnstillers" → paracetamol): whether the
+   * sources speak about the question at all (default false; the ranker's coverage counts the class's own
+   * words, and a member's figure must never pass for the class's: a dose of tramadol is no dose of
    * "opioïden").
    */
   classMembers?: boolean;
@@ -109,10 +110,12 @@ export function weighQuestion(
       // meaning in the head, so the longest known suffix stands in for the word.
       const head = derived ?? compoundHead(term, (t) => stats.df(t) > 0);
       if (head) equivalents = [term, ...analyzer.equivalents(head)];
-      else if (options.classMembers !== false) {
-        const members = classMembers(analyzer, equivalents);
-        if (members.some((t) => df(t) > 0)) equivalents = [...equivalents, ...members];
-      }
+    }
+    // A drug class stands for its members ("pijnstillers" → paracetamol, NSAID): sources write about the
+    // particular drugs more than about the class.
+    if (options.classMembers === true) {
+      const members = classMembers(analyzer, equivalents).filter((t) => !equivalents.includes(t));
+      if (members.some((t) => df(t) > 0)) equivalents = [...equivalents, ...members];
     }
     const inCorpus = equivalents.filter((t) => df(t) > 0);
     // "lrp", "lumbago", "back pain" name the corpus's topic under another name.

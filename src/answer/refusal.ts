@@ -83,7 +83,11 @@ export function measureEvidence(
 ): Evidence {
   // Word by word, as the refusal thresholds were calibrated (DEFAULT_REFUSAL_THRESHOLDS): the ranker's phrase
   // and topic-synonym reading changes which words count as evidence.
-  const terms = weighQuestion(index.analyzer, index.bm25, question, undefined, { phrases: false, topicSynonyms: false });
+  const terms = weighQuestion(index.analyzer, index.bm25, question, undefined, {
+    phrases: false,
+    topicSynonyms: false,
+    classMembers: true,
+  });
   if (terms.length === 0) return { coverage: 0, known: 0, unknownWeight: 1, agreement: false, unknownTerms: [], focusUnknown: false };
   const top = passages.slice(0, EVIDENCE_PASSAGES);
   const passageTerms = new Set(
@@ -233,7 +237,7 @@ export function judgeQuestion(
   if (figure) {
     const frame = new Set(index.analyzer.contentTerms(figureFrameWords()));
     // A member's figure is no figure for its class ("hoeveel opioïden …" is not answered by a tramadol dose).
-    const words = weighQuestion(index.analyzer, index.bm25, question.plain, undefined, { classMembers: false }).filter(
+    const words = weighQuestion(index.analyzer, index.bm25, question.plain).filter(
       (t) => !t.topic && !frame.has(t.term),
     );
     const subject = words.filter((t) => t.known);
