@@ -169,8 +169,12 @@ function conclusionPassages(
     }));
 }
 
-/** A sentence opening with a pronoun or demonstrative needs the sentence before it for its subject. */
-const LEANS_ON_PREVIOUS = /^(het|dit|deze|die|dat|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|it|this|these|they)\b/i;
+/**
+ * A sentence opening with a pronoun or demonstrative needs the sentence before it for its subject; one whose
+ * verb is followed by "dan" ("Vraag dan een MRI aan", "Verwijs dan …") is the consequence of a condition the
+ * sentence before states ("Als de pijn na 6 weken niet afneemt, …"), and quoted alone it would drop it.
+ */
+const LEANS_ON_PREVIOUS = /^(?:(het|dit|deze|die|dat|zij|ze|hij|hierbij|hierdoor|daarbij|daardoor|it|this|these|they)\b|\p{L}+\s+dan\b)/iu;
 
 /** How a full sentence ends (a heading or label line ends without it). */
 const SENTENCE_END = /[.!?…][\s"'”’»)\]]*$/u;
