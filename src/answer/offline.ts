@@ -123,14 +123,12 @@ function countingPassages(index: LoadedIndex, passages: RetrievedChunk[], focus:
     .filter(
       (c) => files.has(c.file) && !have.has(c.id) && c.role === 'body' && counted.test(foldText(c.text)),
     )
-    .map((chunk) => ({
-      chunk,
-      score: 0,
-      ranks: { lexical: null, dense: null },
-      lexicalScore: 0,
-      similarity: 0,
-      matched: [],
-    }));
+    .map(unretrieved);
+}
+
+/** A passage the pool adds beyond retrieval: no retrieval rank or score of its own. */
+function unretrieved(chunk: LoadedIndex['chunks'][number]): RetrievedChunk {
+  return { chunk, score: 0, ranks: { lexical: null, dense: null }, lexicalScore: 0, similarity: 0, matched: [] };
 }
 
 /**
@@ -159,14 +157,7 @@ function conclusionPassages(
         isConclusionSection(c.section) &&
         (cache?.get(c.id)?.flatMap((x) => x.terms) ?? index.analyzer.terms(c.text)).some((t) => subject.has(t)),
     )
-    .map((chunk) => ({
-      chunk,
-      score: 0,
-      ranks: { lexical: null, dense: null },
-      lexicalScore: 0,
-      similarity: 0,
-      matched: [],
-    }));
+    .map(unretrieved);
 }
 
 /**
