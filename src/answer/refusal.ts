@@ -236,13 +236,12 @@ export function judgeQuestion(
   let figureStated = false;
   if (figure) {
     const frame = new Set(index.analyzer.contentTerms(figureFrameWords()));
-    // A member's figure is no figure for its class ("hoeveel opioïden …" is not answered by a tramadol dose).
-    const words = weighQuestion(index.analyzer, index.bm25, question.plain).filter(
+    // Without class members (the default): a tramadol dose is no answer to "hoeveel opioïden …".
+    const subject = weighQuestion(index.analyzer, index.bm25, question.plain).filter(
       (t) => !t.topic && !frame.has(t.term),
     );
-    const subject = words.filter((t) => t.known);
     // A figure of something the corpus never names is stated nowhere, whatever figures other sentences give.
-    figureStated = words.every((t) => t.known) && candidateSentences(index, passages.slice(0, 5), cache).some(
+    figureStated = subject.every((t) => t.known) && candidateSentences(index, passages.slice(0, 5), cache).some(
       (s) => statesFigure(figure, s.text) && (subject.length === 0 || subject.some((q) => q.equivalents.some((e) => hasEquivalent(e, { has: (w: string) => s.terms.includes(w) })))),
     );
   }
