@@ -9,7 +9,7 @@ import { composeInOrder } from './extractive.js';
 import { aboutTerms, correctQuestion, readQuestion, selectAnswer, traitsOf, understandIntent, type RankedSentence, type Ranker } from '../rank/rank.js';
 import { coverageOf, hasEquivalent, namedSourceKind, sourceNameTerms, weighQuestion, type QuestionTerm } from './question-terms.js';
 import { DEFAULT_REFUSAL_THRESHOLDS, buildCorpusView, decideRefusal, judgeQuestion, measureEvidence, nearestSections, type RefusalReason } from './refusal.js';
-import { detectRedFlags, redFlagReferralQuery, type RedFlag } from './red-flags.js';
+import { detectRedFlags, redFlagReferralQuery, redFlagSentenceCues, type RedFlag } from './red-flags.js';
 import { detectLanguage } from './language.js';
 import { detectInjection, screenHistory } from './injection.js';
 import { normalize } from '../understand/normalize.js';
@@ -109,7 +109,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
     builder.frame(redFlagNotice(prompts, language, redFlags));
     const hints = redFlags.map((f) => f.referral).join(' ');
     const flagTerms = weighQuestion(index.analyzer, index.bm25, `${query} ${hints}`);
-    for (const s of redFlagSentences(index, flagPassages, passages, flagTerms, ctx.sentences)) builder.sentence(s.text, s);
+    for (const s of redFlagSentences(index, redFlags, flagPassages, passages, flagTerms, ctx.sentences)) builder.sentence(s.text, s);
   }
 
   let composer: Answer['composer'] = 'extractive';
@@ -187,26 +187,27 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   };
 }
 
-/** Sentences that speak about red flags, serious causes or referral. */
-const RED_FLAG_SENTENCE =
-  /rode vlag|alarm|ernstigere oorzaak|ernstige (aandoening|oorzaak|pathologie)|uitsluiten|doorverwij|verwezen|rugchirurg|krachtverlies|verlies van spierkracht|cauda|breuk|tumor|ontstekingsziekte/i;
-
 /**
  * What the corpus says about red flags and referral, most relevant to this question first: sentences of the
- * red-flag passages (and the question's own passages) that speak about red flags, scored against the
- * question, shown in source-authority and document order.
+ * red-flag passages (and the question's own passages) that speak about red flags (`sentences.about` of the
+ * red-flag table), scored against the question, shown in source-authority and document order — except that
+ * a sentence saying what to do (`sentences.action`) about the very sign asked about ("… verlies van
+ * spierkracht, wordt de patiënt best doorverwezen naar een rugchirurg" for a dropped foot) leads: it is the
+ * bottom line. A sentence that only names the sign (a study's exclusion criterion) does not.
  */
 function redFlagSentences(
   index: LoadedIndex,
+  flags: readonly RedFlag[],
   flagPassages: RetrievedChunk[],
   passages: RetrievedChunk[],
   question: QuestionTerm[],
   cache: SentenceCache | undefined,
 ): CandidateSentence[] {
+  const cues = redFlagSentenceCues();
   const candidates = candidateSentences(index, [...flagPassages, ...passages], cache).filter(
-    (s) => RED_FLAG_SENTENCE.test(s.text) && s.passage.chunk.role === 'body' && s.text.split(/\s+/).length >= 6,
+    (s) => cues.about.test(s.text) && s.passage.chunk.role === 'body' && s.text.split(/\s+/).length >= 6,
   );
-  return candidates
+  const top = candidates
     .map((s) => ({ s, score: coverageOf(question, new Set(s.terms)) + (/rode vlag/i.test(s.text) ? 0.3 : 0) }))
     .sort((a, b) => b.score - a.score || a.s.passageRank - b.s.passageRank)
     .slice(0, 3)
@@ -216,6 +217,21 @@ function redFlagSentences(
         (index.sources.get(a.passage.chunk.file)?.authority ?? 9) - (index.sources.get(b.passage.chunk.file)?.authority ?? 9) ||
         (a.passage.chunk.file === b.passage.chunk.file ? a.cleanStart - b.cleanStart : 0),
     );
+  // The sign's own words: each family's referral words that are not themselves an action ("verwijzen").
+  const sign = weighQuestion(
+    index.analyzer,
+    index.bm25,
+    flags
+      .flatMap((f) => f.referral.split(/\s+/))
+      .filter((w) => !cues.action.test(w))
+      .join(' '),
+  );
+  const specific = (s: CandidateSentence): number => (cues.action.test(s.text) ? coverageOf(sign, new Set(s.terms)) : 0);
+  let lead = -1;
+  top.forEach((s, i) => {
+    if (specific(s) > 0 && (lead < 0 || specific(s) > specific(top[lead]!))) lead = i;
+  });
+  return lead <= 0 ? top : [top[lead]!, ...top.filter((_, i) => i !== lead)];
 }
 
 /** Composes with the configured LLM and keeps only verified sentences; false → caller falls back. */

@@ -40,6 +40,13 @@ export const RedFlagTableSchema = z
     why: z.string().min(1),
     /** General query for what a corpus says about red flags and referral (never a current document's phrase). */
     referralQuery: z.string().min(1),
+    sentences: z.strictObject({
+      why: z.string().min(1),
+      /** Regular expression (case-insensitive) for a corpus sentence that speaks about red flags or referral. */
+      about: z.string().min(1),
+      /** Regular expression for a sentence that says what to do (refer, exclude, act now). */
+      action: z.string().min(1),
+    }),
     negation: z.strictObject({
       why: z.string().min(1),
       /** Words that negate a following sign ("geen koorts", "no fever"). */
@@ -54,6 +61,13 @@ export const RedFlagTableSchema = z
     families: z.array(FamilySchema).min(1),
   })
   .superRefine((t, ctx) => {
+    for (const key of ['about', 'action'] as const) {
+      try {
+        new RegExp(t.sentences[key], 'iu');
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['sentences', key], message: `bad regular expression in sentences.${key}` });
+      }
+    }
     const seen = new Set<string>();
     for (const f of t.families) {
       if (seen.has(f.id)) ctx.addIssue({ code: 'custom', message: `duplicate family id "${f.id}"` });
@@ -103,6 +117,8 @@ export interface RedFlagDetector {
   breakers: ReturnType<typeof compileTerm>[];
   qualifiers: ReturnType<typeof compileTerm>[];
   window: number;
+  /** Sentence cues compiled from `sentences` (case-insensitive). */
+  sentences: { about: RegExp; action: RegExp };
 }
 
 /**
@@ -133,6 +149,7 @@ export function parseRedFlagTable(json: unknown): RedFlagDetector {
     breakers: table.negation.breakers.map(exact),
     qualifiers: table.negation.qualifiers.map(exact),
     window: table.negation.window,
+    sentences: { about: new RegExp(table.sentences.about, 'iu'), action: new RegExp(table.sentences.action, 'iu') },
   };
 }
 
@@ -232,4 +249,12 @@ export function redFlagReferralQuery(
   detector: RedFlagDetector = DEFAULT_DETECTOR,
 ): string {
   return [detector.table.referralQuery, ...flags.map((f) => f.referral)].join(' ');
+}
+
+/**
+ * The cues for corpus sentences under a red-flag notice: `about` (speaks about red flags or referral) and
+ * `action` (says what to do about one).
+ */
+export function redFlagSentenceCues(detector: RedFlagDetector = DEFAULT_DETECTOR): RedFlagDetector['sentences'] {
+  return detector.sentences;
 }
