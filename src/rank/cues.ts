@@ -9,8 +9,25 @@ import { foldText } from '../text/analyze.js';
  * the words that say so live in the data, the code stays general.
  */
 
-export const CUE_KINDS = ['causal', 'temporal', 'person', 'method', 'conclusion', 'recommendation', 'enumeration'] as const;
+export const CUE_KINDS = ['causal', 'temporal', 'person', 'method', 'conclusion', 'recommendation', 'enumeration', 'definition'] as const;
 export type CueKind = (typeof CUE_KINDS)[number];
+
+/** Case-insensitive regular expressions, each checked when the file is loaded. */
+const PatternListSchema = z.strictObject({
+  why: z.string().min(10),
+  patterns: z
+    .array(
+      z.string().refine((p) => {
+        try {
+          new RegExp(p, 'iu');
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'pattern must be a valid regular expression'),
+    )
+    .min(1),
+});
 
 const CueFileSchema = z.strictObject({
   version: z.number().int().min(1),
@@ -20,6 +37,10 @@ const CueFileSchema = z.strictObject({
     z.enum(CUE_KINDS),
     z.strictObject({ why: z.string().min(10), words: z.array(z.string().min(1)).min(3) }),
   ),
+  /** Phrases of a sentence about the text itself ("we bespreken verder in dit artikel"). */
+  discourse: PatternListSchema,
+  /** Question wordings that ask for a particular kind of sentence. */
+  questions: z.strictObject({ definition: PatternListSchema }),
 });
 
 const StrengthFileSchema = z.strictObject({
@@ -48,6 +69,10 @@ export interface Cues {
   words: Record<CueKind, ReadonlySet<string>>;
   /** Strength/certainty phrases; a match is copied verbatim as a citation's strength label. */
   strength: readonly RegExp[];
+  /** Phrases of a sentence that speaks about the text itself (it signposts, it states nothing). */
+  discourse: readonly RegExp[];
+  /** Wordings of a question that asks what a term means. */
+  definitionQuestion: readonly RegExp[];
 }
 
 function readJson(file: URL): unknown {
@@ -74,7 +99,12 @@ export function loadCues(
   }
   const words = {} as Record<CueKind, ReadonlySet<string>>;
   for (const k of CUE_KINDS) words[k] = new Set(cues.data.cues[k].words.map((w) => foldText(w.toLowerCase())));
-  return { words, strength: strength.data.patterns.map((p) => new RegExp(p.pattern, 'iu')) };
+  return {
+    words,
+    strength: strength.data.patterns.map((p) => new RegExp(p.pattern, 'iu')),
+    discourse: cues.data.discourse.patterns.map((p) => new RegExp(p, 'iu')),
+    definitionQuestion: cues.data.questions.definition.patterns.map((p) => new RegExp(p, 'iu')),
+  };
 }
 
 /** The first strength/certainty phrase in a text, verbatim (as written), or undefined. */

@@ -23,6 +23,8 @@ export interface RankQuery {
   about: string[][];
   intent: QuestionIntent;
   type: QuestionType;
+  /** The question asks what a term means ("wat wordt bedoeld met", "what does X mean"). */
+  definition?: boolean | undefined;
   /** Matches a number right before what a "hoeveel X" question counts. */
   counted?: RegExp | undefined;
   /** For a follow-up: where the previous answer's bottom line sits. */
@@ -53,7 +55,7 @@ export const FEATURE_NAMES = [
   'is_question', 'short', 'no_terminal', 'long', 'non_body', 'reference_like', 'starts_anaphor',
   'has_strength', 'list_item', 'authority', 'has_number',
   'is_anchor', 'after_anchor', 'anchor_document', 'lexical_rank', 'dense_rank',
-  'passage_similarity', 'citation_like',
+  'passage_similarity', 'citation_like', 'definition_x_defining', 'meta_discourse',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -73,11 +75,11 @@ export const FEATURE_SIGNS: Readonly<Record<FeatureName, -1 | 0 | 1>> = {
   // The kind of sentence the question's type asks for.
   quantity_x_number: 1, quantity_x_counts: 1, efficacy_x_conclusion_section: 1, efficacy_x_conclusion_cue: 1,
   advice_x_recommendation: 1, why_x_causal: 1, when_x_temporal: 1, who_x_person: 1, how_x_method: 1,
-  which_x_list: 1, which_x_enumeration: 1, yesno_x_conclusion_cue: 1,
+  which_x_list: 1, which_x_enumeration: 1, yesno_x_conclusion_cue: 1, definition_x_defining: 1,
   population_match: 1, named_source: 1, has_strength: 1, after_anchor: 1, anchor_document: 1,
   // Not a claim, another population, the previous answer again.
   population_mismatch: -1, is_question: -1, no_terminal: -1, non_body: -1, reference_like: -1, citation_like: -1,
-  is_anchor: -1,
+  is_anchor: -1, meta_discourse: -1,
   // Shape and source traits that can go either way.
   short: 0, long: 0, list_item: 0, authority: 0, has_number: 0, starts_anaphor: 0,
 };
@@ -164,6 +166,8 @@ export interface SentenceTraits {
   population: 'acute' | 'chronic' | undefined;
   /** Bibliographic apparatus ("Cochrane Database Syst Rev 2023, Issue 8.", "J Pain 2019;20:1-9"). */
   citationLike: boolean;
+  /** Speaks about the text itself ("we bespreken verder in dit artikel"): a signpost, not a claim. */
+  metaDiscourse: boolean;
 }
 
 function isLabel(c: CandidateSentence, title: string | undefined): boolean {
@@ -206,6 +210,7 @@ export function sentenceTraits(c: CandidateSentence, cues: Cues, title?: string)
     statesNumber: NUMBER.test(c.text.replace(/\(\d+(,\s*\d+)*\)/g, '')),
     population: population(`${c.text} ${c.context.leadIn}`),
     citationLike: CITATION_LIKE.test(c.text) && YEAR.test(c.text),
+    metaDiscourse: cues.discourse.some((p) => p.test(c.text)),
   };
 }
 
@@ -277,6 +282,8 @@ export function candidateFeatures(
     // cold and did not pay for it at 100× the corpus.
     passage_similarity: Math.max(0, c.passage.similarity),
     citation_like: t.citationLike ? 1 : 0,
+    definition_x_defining: query.definition ? t.cue.definition : 0,
+    meta_discourse: t.metaDiscourse ? 1 : 0,
   };
   return FEATURE_NAMES.map((n) => f[n]);
 }

@@ -142,6 +142,7 @@ export function rankQuery(
     about: aboutTerms(terms),
     intent,
     type: questionType(asked),
+    definition: ranker.cues.definitionQuestion.some((p) => p.test(asked)),
     counted: countPattern(focus),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +33,14 @@ describe('cue and strength data', () => {
     await writeFile(bad, JSON.stringify({ version: 1, why: 'a reason long enough', cues: { causal: { why: 'x', words: [] } } }));
     expect(() => loadCues(pathToFileURL(bad))).toThrow(/cues\.json/);
     await writeFile(bad, '{ not json');
+    expect(() => loadCues(pathToFileURL(bad))).toThrow(/cues\.json/);
+  });
+
+  it('refuses a discourse or question pattern that is not a valid regular expression', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rugwijs-cues-'));
+    const good = JSON.parse(await readFile(new URL('../../src/rank/cues.json', import.meta.url), 'utf8'));
+    const bad = path.join(dir, 'cues.json');
+    await writeFile(bad, JSON.stringify({ ...good, discourse: { ...good.discourse, patterns: ['(unclosed'] } }));
     expect(() => loadCues(pathToFileURL(bad))).toThrow(/cues\.json/);
   });
 

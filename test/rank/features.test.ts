@@ -42,6 +42,45 @@ describe('sentenceTraits', () => {
   });
 });
 
+describe('a sentence about the text itself', () => {
+  const cues = loadCues();
+  it.each([
+    'We bespreken verder in dit artikel enkele aanbevelingen voor de praktijk.',
+    'Hieronder vatten we de belangrijkste aanbevelingen samen.',
+    'In this article we discuss the main recommendations for back pain.',
+  ])('"%s" is a signpost', (text) => {
+    expect(sentenceTraits(candidate(text), cues).metaDiscourse).toBe(true);
+  });
+  it.each([
+    'Het artikel van de krant noemde rust als eerste behandeling.',
+    'De richtlijn beveelt aan om in beweging te blijven bij acute lage rugpijn.',
+  ])('"%s" is a claim', (text) => {
+    expect(sentenceTraits(candidate(text), cues).metaDiscourse).toBe(false);
+  });
+});
+
+describe('a question that asks what a term means', () => {
+  const cues = loadCues();
+  const defines = (q: string): boolean => cues.definitionQuestion.some((p) => p.test(q));
+  it.each([
+    'Wat wordt bedoeld met subacute lage rugpijn?',
+    'Wanneer spreekt men van chronische rugpijn?',
+    'radiculaire pijn definitie',
+    'What does non-specific back pain mean?',
+    'wat betekent lumbago?',
+  ])('"%s" asks for a definition', (q) => expect(defines(q)).toBe(true));
+  it.each(['Helpt oefentherapie bij lage rugpijn?', 'Wat is de beste behandeling bij ischias?', 'How long does back pain last?'])(
+    '"%s" does not',
+    (q) => expect(defines(q)).toBe(false),
+  );
+  it('a defining sentence carries the definition cue, another does not', () => {
+    const def = sentenceTraits(candidate('De term subacute pijn verwijst naar pijn die zes tot twaalf weken duurt.'), cues);
+    const other = sentenceTraits(candidate('Oefentherapie helpt bij chronische lage rugpijn volgens de review.'), cues);
+    expect(def.cue.definition).toBeGreaterThan(0);
+    expect(other.cue.definition).toBe(0);
+  });
+});
+
 describe('isConclusionSection', () => {
   it.each([
     [['Besluit'], true],
