@@ -175,10 +175,11 @@ const SENTENCE_END = /[.!?…][\s"'”’»)\]]*$/u;
  * sentence before it (one contiguous, verbatim span of the original), unless that sentence is shown already.
  */
 export function withSubjects(index: LoadedIndex, shown: RankedSentence[]): RankedSentence[] {
-  return shown.map((s) => {
-    const prev = s.context.previousSpan;
+  return shown.map((s, i) => {
     const doc = index.docs.get(s.passage.chunk.file);
-    if (!prev || !doc || !LEANS_ON_PREVIOUS.test(s.text) || s.context.listItem) return s;
+    if (s.context.listItem) return doc ? underLeadIn(doc.original, s, shown.slice(0, i)) : s;
+    const prev = s.context.previousSpan;
+    if (!prev || !doc || !LEANS_ON_PREVIOUS.test(s.text)) return s;
     // A heading or label line before it ("Besluit van Minerva") is not a sentence that carries a subject.
     if (!SENTENCE_END.test(s.context.previous)) return s;
     if (shown.some((o) => o !== s && o.passage.chunk.file === s.passage.chunk.file && o.cleanStart === prev.cleanStart)) return s;
@@ -194,3 +195,21 @@ export function withSubjects(index: LoadedIndex, shown: RankedSentence[]): Ranke
   });
 }
 
+/** Words a lead-in line may have to be shown before its item (a longer one is a sentence, not a label). */
+const MAX_LEAD_IN_WORDS = 16;
+
+/**
+ * A list item is read under its lead-in line ("Niet aanbevolen:", "Sterkste aanbevelingen:"): shown bare,
+ * "• Chirurgisch consult / chirurgie" reads as advice for everyone. The item is shown after the line and
+ * quoted from the line to the item (one contiguous span, so the items between are in the quote too), unless
+ * an item shown before it sits under the same line (the line is shown once). Only a short label line ending
+ * in a colon, in the same passage (a citation points into one chunk).
+ */
+function underLeadIn(original: string, s: RankedSentence, before: readonly RankedSentence[]): RankedSentence {
+  const span = s.context.leadInSpan;
+  const line = s.context.leadIn.trim();
+  if (!span || !/:$/.test(line) || line.split(/\s+/).length > MAX_LEAD_IN_WORDS) return s;
+  if (span.end > s.start || span.start < s.passage.chunk.start) return s;
+  if (before.some((b) => b.passage.chunk.file === s.passage.chunk.file && b.context.leadInSpan?.start === span.start)) return s;
+  return { ...s, text: `${line} ${s.text}`, start: span.start, quote: original.slice(span.start, s.end), cleanStart: span.cleanStart };
+}

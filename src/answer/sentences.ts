@@ -31,6 +31,8 @@ export interface SentenceContext {
   previousSpan?: { start: number; end: number; cleanStart: number };
   /** For a list item: the line that introduces the list ("Matig aanbevolen:"); '' otherwise. */
   leadIn: string;
+  /** Original span of the lead-in line, so a quote can be extended to show the item under it. */
+  leadInSpan?: { start: number; end: number; cleanStart: number };
   /** Whether the sentence is a list item (bullet or number at the start of its line). */
   listItem: boolean;
   /** Analysis terms of `previous` + `leadIn`. */
@@ -127,6 +129,7 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk, memo: Map<string, DocS
     }
     const previous = prev?.text ?? '';
     const prevOriginal = prev ? toOriginalSpan(doc, prev.start, prev.end) : undefined;
+    const leadInOriginal = leadIn ? toOriginalSpan(doc, leadIn.start, leadIn.end) : undefined;
     return {
       cleanStart: a,
       text,
@@ -138,6 +141,7 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk, memo: Map<string, DocS
         previous,
         ...(prev && prevOriginal ? { previousSpan: { ...prevOriginal, cleanStart: prev.start } } : {}),
         leadIn: leadIn?.text ?? '',
+        ...(leadIn && leadInOriginal ? { leadInSpan: { ...leadInOriginal, cleanStart: leadIn.start } } : {}),
         listItem,
         contextTerms: [...(prev ? termsOf(index, prev) : []), ...(leadIn && leadIn !== prev ? termsOf(index, leadIn) : [])],
         headingTerms,
