@@ -11,7 +11,7 @@ export interface RetrieveOptions {
   candidates?: number;
   /** RRF damping constant (default 60). */
   rrfK?: number;
-  /** Ranker weights in the fusion (default lexical 1, dense 0.5: the corpus-trained embedder is the weaker ranker). */
+  /** Ranker weights in the fusion (default lexical 1, dense 0.25: the corpus-trained embedder is the weaker ranker; decision 57). */
   weights?: { lexical: number; dense: number };
   /** Restrict to one ranker (for evaluation): default 'hybrid'. */
   mode?: 'hybrid' | 'lexical' | 'dense';
@@ -67,7 +67,7 @@ export async function retrieve(index: LoadedIndex, query: string, options: Retri
           return chunk ? [{ id: chunk.id, similarity: h.similarity }] : [];
         });
 
-  const weights = options.weights ?? { lexical: 1, dense: 0.5 };
+  const weights = options.weights ?? { lexical: 1, dense: 0.25 };
   const fused = reciprocalRankFusion(
     [
       { ranking: lexical.map((h) => h.id), weight: weights.lexical },
