@@ -25,7 +25,22 @@ const PopulationSchema = z.strictObject({
   name: z.strictObject({ nl: z.string().min(1), en: z.string().min(1) }),
   terms: z.array(TermSchema).min(1),
   why: z.string().min(1),
+  /** Ages in years [from, to] that put a person in this population; a stated age outside them overrides a term. */
+  ages: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
+  /**
+   * What a question about this population gets when the corpus does not cover it: a caveat before the general
+   * answer (default), or a refusal where the documents' advice does not carry over (children, pregnancy).
+   */
+  uncovered: z.enum(['caveat', 'refuse']).optional(),
 });
+const RegexSchema = z.string().refine((p) => {
+  try {
+    new RegExp(p, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
 const FigureSchema = z.strictObject({
   why: z.string().min(1),
   /** Terms that ask for this kind of figure. */
@@ -40,6 +55,8 @@ export const AnswerabilityTableSchema = z.strictObject({
   version: z.number().int().positive(),
   why: z.string().min(1),
   populations: z.array(PopulationSchema).min(1),
+  /** Regular expressions over the folded question whose group 1 is a stated age in years. */
+  ages: z.strictObject({ why: z.string().min(1), patterns: z.array(RegexSchema).min(1) }),
   /** Regular expressions (folded text) for the words that open an exclusion list. */
   exclusionCues: z.array(z.string().min(1)).min(1),
   /** Words that make a question about medication (drug safety is population-specific). */
@@ -64,7 +81,14 @@ type Matcher = ReturnType<typeof compileTerm>;
 /** A compiled table. */
 export interface AnswerabilityRules {
   table: AnswerabilityTable;
-  populations: { name: { nl: string; en: string }; terms: Matcher[] }[];
+  populations: {
+    name: { nl: string; en: string };
+    terms: Matcher[];
+    ages?: readonly [number, number] | undefined;
+    uncovered: 'caveat' | 'refuse';
+  }[];
+  /** Stated-age patterns (group 1 = years). */
+  ages: RegExp[];
   exclusionCue: RegExp;
   medication: Matcher[];
   figures: Record<FigureKind, { ask: Matcher[]; states: Matcher[] }>;
@@ -86,7 +110,13 @@ export function parseAnswerabilityTable(json: unknown): AnswerabilityRules {
   const t = parsed.data;
   return {
     table: t,
-    populations: t.populations.map((p) => ({ name: p.name, terms: p.terms.map(compileTerm) })),
+    populations: t.populations.map((p) => ({
+      name: p.name,
+      terms: p.terms.map(compileTerm),
+      ages: p.ages,
+      uncovered: p.uncovered ?? 'caveat',
+    })),
+    ages: t.ages.patterns.map((p) => new RegExp(p, 'gu')),
     exclusionCue: new RegExp(t.exclusionCues.join('|'), 'giu'),
     medication: t.medication.map(compileTerm),
     figures: Object.fromEntries(
@@ -128,6 +158,8 @@ export interface NamedEntity {
   type: EntityType;
   /** Forms to look up in the corpus: the surface and its lexicon group members (generic, Dutch name). */
   forms: string[];
+  /** A population the documents' advice does not carry over to: refused, not caveated, when not covered. */
+  refuseUncovered?: boolean;
 }
 
 /** Finds the named entities of a (normalised) question. */
@@ -217,7 +249,21 @@ export function findPopulations(
   rules: AnswerabilityRules = DEFAULT_RULES,
 ): NamedEntity[] {
   const out: NamedEntity[] = [];
+  const ages = statedAges(question, rules);
+  const entity = (p: AnswerabilityRules['populations'][number], surface?: string): NamedEntity => ({
+    surface: p.name[language],
+    type: 'population',
+    forms: surface === undefined ? [p.name.nl] : [surface, p.name.nl],
+    ...(p.uncovered === 'refuse' ? { refuseUncovered: true } : {}),
+  });
   for (const p of rules.populations) {
+    // A stated age decides for populations defined by age: "zoon van 30" is no child, "80j" is an older person.
+    if (p.ages && ages.length > 0) {
+      const [from, to] = p.ages;
+      const age = ages.find((a) => a >= from && a <= to);
+      if (age !== undefined) out.push(entity(p));
+      continue;
+    }
     for (let i = 0; i < question.tokens.length; i++) {
       const end = p.terms.reduce((e, m) => Math.max(e, m(question.tokens, i)), -1);
       if (end > i) {
@@ -225,9 +271,22 @@ export function findPopulations(
           .slice(i, end)
           .map((t) => t.text)
           .join(' ');
-        out.push({ surface: p.name[language], type: 'population', forms: [surface, p.name.nl] });
+        out.push(entity(p, surface));
         break;
       }
+    }
+  }
+  return out;
+}
+
+/** Ages in years the question states ("dochter van 10", "80j", "a 45-year-old"), from the table's patterns. */
+export function statedAges(question: Normalized, rules: AnswerabilityRules = DEFAULT_RULES): number[] {
+  const text = question.tokens.map((t) => t.text).join(' ');
+  const out: number[] = [];
+  for (const pattern of rules.ages) {
+    for (const m of text.matchAll(pattern)) {
+      const age = Number(m[1]);
+      if (Number.isInteger(age) && age <= 130 && !out.includes(age)) out.push(age);
     }
   }
   return out;
@@ -367,7 +426,7 @@ export function judgeAnswerability(input: AnswerabilityInput): Answerability {
   }
   for (const e of input.entities) {
     if (e.type === 'population' && mentionOf(e) !== 'covered') {
-      return input.aboutMedication
+      return input.aboutMedication || e.refuseUncovered
         ? { kind: 'refuse', reason: 'unknown-subject', subject: e.surface }
         : { kind: 'caveat', subject: e.surface };
     }

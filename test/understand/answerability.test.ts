@@ -135,6 +135,15 @@ describe('judgeAnswerability', () => {
     ).toMatchObject({ kind: 'refuse' });
   });
 
+  it('refuses a population the documents\' advice does not carry over to, even without medication', () => {
+    const child: NamedEntity = { ...e('kinderen en jongeren', 'population'), refuseUncovered: true };
+    expect(judgeAnswerability({ entities: [child], corpus: view })).toEqual({
+      kind: 'refuse',
+      reason: 'unknown-subject',
+      subject: 'kinderen en jongeren',
+    });
+  });
+
   it('takes a treatment the corpus lacks as context only when set against one it names', () => {
     const both = [e('loopprogramma', 'treatment'), e('afwachtend beleid', 'treatment')];
     // "loopprogramma of afwachtend beleid bij rugpijn?": the answer is about the loopprogramma.
@@ -198,6 +207,34 @@ describe('judgeAnswerability', () => {
         expect(judgeAnswerability({ entities: [e(surface, type)], corpus: absent }).kind).toBe('refuse');
       }),
     );
+  });
+});
+
+describe('who a question is about, from a stated age', () => {
+  const names = (q: string): string[] => findPopulations(normalize(q), 'nl').map((p) => p.surface);
+  it.each([
+    ['rugpijn bij mijn dochter van 10 jaar, wat doen?', ['kinderen en jongeren']],
+    ['14-jarige met rugpijn na het sporten', ['kinderen en jongeren']],
+    ['my daughter is 12 and has back pain', ['kinderen en jongeren']],
+    ['mijn zoon van 30 heeft last van zijn rug', []],
+    ['a 45-year-old son with back pain', []],
+    ['pt 80j, plots rugpijn', ['ouderen']],
+    ['mijn zoon heeft rugpijn', ['kinderen en jongeren']],
+    ['rugpijn sinds 10 dagen bij mijn man', []],
+  ])('"%s" → %j', (q, expected) => {
+    expect(names(q)).toEqual(expected);
+  });
+
+  it('a child or a pregnancy is refused when not covered, an older person gets a caveat', () => {
+    const flag = (q: string): boolean | undefined => findPopulations(normalize(q), 'nl')[0]?.refuseUncovered;
+    expect(flag('dochter van 10 met rugpijn')).toBe(true);
+    expect(flag('rugpijn tijdens de zwangerschap')).toBe(true);
+    expect(flag('pt 80j met rugpijn')).toBeUndefined();
+  });
+
+  it('an age pattern that is not a valid regular expression is refused by name', () => {
+    const table = createRequire(import.meta.url)('../../src/understand/answerability.json') as Record<string, unknown>;
+    expect(() => parseAnswerabilityTable({ ...table, ages: { why: 'x', patterns: ['(unclosed'] } })).toThrow(/ages/);
   });
 });
 
