@@ -13,6 +13,7 @@ import { detectRedFlags, redFlagReferralQuery, redFlagSentenceCues, type RedFlag
 import { detectLanguage } from './language.js';
 import { detectInjection, screenHistory } from './injection.js';
 import { normalize } from '../understand/normalize.js';
+import { lexiconEntityFinder } from '../understand/answerability.js';
 import { resolveFollowUp, withoutPointedBack, type Turn } from './follow-up.js';
 import { framePhrases, redFlagNotice, refusalText, caveatText, nearestText, type Prompts } from './prompts.js';
 import { verifySentences } from './verify.js';
@@ -71,11 +72,18 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
     question: readQuestion(index, ctx.ranker, t.question),
   }));
   const followUp = resolveFollowUp(question, history, (t) => index.analyzer.contentTerms(t));
-  const query = followUp.query;
+  // "Wat dan wel?" after "kine bij lumbago?": what to do instead for the same complaint — the previous
+  // question's treatment, test or drug is what was advised against, so it leaves the query; the words a
+  // document calls its advice by join it (cues.json), and the answer is advice (below).
+  const instead = followUp.isFollowUp && ctx.ranker.cues.alternativeQuestion.some((p) => p.test(question));
+  // What the question is about (the refusal checks read it); retrieval and ranking read `query`.
+  const subjectQuery = instead ? withoutSubjects(index, question, followUp.carried) : followUp.query;
+  const query = instead ? `${subjectQuery} ${knownWords(index, ctx.ranker.cues.alternativeAdds)}` : subjectQuery;
   // "Waarom?", "Hoe dan?": no content words of its own, it asks about the previous answer.
   const contentless = history.length > 0 && index.analyzer.contentTerms(question).length === 0;
   // Intent from the question as asked, population and named source from the resolved follow-up too.
-  const intent = understandIntent(index, ctx.ranker, query, question);
+  const understood = understandIntent(index, ctx.ranker, query, question);
+  const intent = instead ? { ...understood, advice: true, efficacy: false, efficacyFocus: undefined, choiceFocus: undefined } : understood;
   const doRetrieve = options.retriever ?? ((q: string, n: number) => retrieve(index, q, { k: n }));
 
   const injection = detectInjection(normalized);
@@ -89,7 +97,7 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   let subject = intent.efficacyFocus ?? intent.choiceFocus;
   let caveat: string | undefined;
   if (injection) refusal = 'injection';
-  else if (index.analyzer.contentTerms(query).length === 0) refusal = 'no-content';
+  else if (index.analyzer.contentTerms(subjectQuery).length === 0) refusal = 'no-content';
   else {
     ctx.ranker.corpusView ??= buildCorpusView(index);
     const focus = [intent.efficacyFocus, intent.choiceFocus].filter((f): f is string => f !== undefined);
@@ -99,8 +107,8 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
       if (judged.kind === 'caveat') caveat = judged.subject;
       // A question that names one of the loaded sources ("wat zegt de richtlijn") is in the domain.
       const namesSource = namedSourceKind(index.analyzer, ctx.ranker.sourceNames ?? new Map(), question) !== undefined;
-      const evidence = measureEvidence(index, query, passages, intent, ctx.sentences);
-      refusal = decideRefusal(evidence, intent, passages, query, DEFAULT_REFUSAL_THRESHOLDS, namesSource);
+      const evidence = measureEvidence(index, subjectQuery, passages, intent, ctx.sentences);
+      refusal = decideRefusal(evidence, intent, passages, subjectQuery, DEFAULT_REFUSAL_THRESHOLDS, namesSource);
     }
   }
 
@@ -347,6 +355,34 @@ function citationOf(index: LoadedIndex, q: CandidateSentence & { strength?: stri
   };
 }
 
+
+/** Kinds of thing a "what instead?" follow-up sets aside: what the previous answer spoke for or against. */
+const SET_ASIDE = new Set(['treatment', 'test', 'drug', 'drug-class', 'profession']);
+
+/**
+ * The query for a "what instead?" follow-up: the question and the carried words, without those that name a
+ * treatment, test, drug or profession (the lexicon's entities) — the complaint and population stay.
+ */
+function withoutSubjects(index: LoadedIndex, question: string, carried: string[]): string {
+  const lexicon = index.analyzer.lexicon;
+  if (!lexicon) return `${question} ${carried.join(' ')}`;
+  const find = lexiconEntityFinder(lexicon);
+  const aside = new Set(
+    find(normalize(carried.join(' ')))
+      .filter((e) => SET_ASIDE.has(e.type))
+      .flatMap((e) => e.forms.flatMap((f) => index.analyzer.contentTerms(f))),
+  );
+  const kept = carried.filter((w) => !index.analyzer.contentTerms(w).some((t) => aside.has(t)));
+  return `${question} ${kept.join(' ')}`;
+}
+
+/** The words of a text the corpus uses (a word no document has adds nothing to retrieval). */
+function knownWords(index: LoadedIndex, text: string): string {
+  return text
+    .split(/\s+/)
+    .filter((w) => index.analyzer.contentTerms(w).some((t) => index.bm25.df(t) > 0))
+    .join(' ');
+}
 
 /** Red flags found in the raw and the corrected question, each once. */
 function uniqueFlags(flags: RedFlag[]): RedFlag[] {

@@ -40,7 +40,11 @@ const CueFileSchema = z.strictObject({
   /** Phrases of a sentence about the text itself ("we bespreken verder in dit artikel"). */
   discourse: PatternListSchema,
   /** Question wordings that ask for a particular kind of sentence. */
-  questions: z.strictObject({ definition: PatternListSchema }),
+  questions: z.strictObject({
+    definition: PatternListSchema,
+    /** `adds`: words retrieval adds for such a follow-up (what a document calls its advice). */
+    alternative: PatternListSchema.extend({ adds: z.string().min(1) }),
+  }),
 });
 
 const StrengthFileSchema = z.strictObject({
@@ -73,6 +77,9 @@ export interface Cues {
   discourse: readonly RegExp[];
   /** Wordings of a question that asks what a term means. */
   definitionQuestion: readonly RegExp[];
+  /** Wordings of a follow-up that asks what to do instead ("Wat dan wel?"), and the words its query adds. */
+  alternativeQuestion: readonly RegExp[];
+  alternativeAdds: string;
 }
 
 function readJson(file: URL): unknown {
@@ -104,6 +111,8 @@ export function loadCues(
     strength: strength.data.patterns.map((p) => new RegExp(p.pattern, 'iu')),
     discourse: cues.data.discourse.patterns.map((p) => new RegExp(p, 'iu')),
     definitionQuestion: cues.data.questions.definition.patterns.map((p) => new RegExp(p, 'iu')),
+    alternativeQuestion: cues.data.questions.alternative.patterns.map((p) => new RegExp(p, 'iu')),
+    alternativeAdds: cues.data.questions.alternative.adds,
   };
 }
 
