@@ -14,6 +14,8 @@ import { foldText } from '../text/analyze.js';
 export interface SpellingVocabulary {
   counts: ReadonlyMap<string, number>;
   byLength: ReadonlyMap<number, readonly string[]>;
+  /** All words, sorted (prefix search for truncated words). */
+  sorted?: readonly string[];
 }
 
 const WORD = /[\p{L}]+/gu;
@@ -39,7 +41,39 @@ export function buildSpellingVocabulary(texts: Iterable<string>, extra: Iterable
     list.push(w);
     byLength.set(w.length, list);
   }
-  return { counts, byLength };
+  return { counts, byLength, sorted: [...counts.keys()].sort() };
+}
+
+/** A truncated word is at least this long ("chron", "manip", "oefenther"; "rug" is too short to guess). */
+const MIN_PREFIX = 4;
+/** …and its completion at least this many letters longer (an inflection is not a truncation). */
+const MIN_COMPLETION = 3;
+
+/**
+ * The completion of a truncated word ("chron" → "chronische", "manip" → "manipulatie"): the most frequent
+ * corpus word it begins, when that word is at least as frequent as all other completions together (so a
+ * prefix shared by several families is left alone) and occurs more than once.
+ */
+export function completeWord(word: string, vocab: SpellingVocabulary): string | undefined {
+  const sorted = vocab.sorted;
+  if (!sorted || word.length < MIN_PREFIX || vocab.counts.has(word)) return undefined;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as string) < word) lo = mid + 1;
+    else hi = mid;
+  }
+  let best: { w: string; n: number } | undefined;
+  let total = 0;
+  for (let i = lo; i < sorted.length && (sorted[i] as string).startsWith(word); i++) {
+    const w = sorted[i] as string;
+    if (w.length < word.length + MIN_COMPLETION) continue;
+    const n = vocab.counts.get(w) ?? 0;
+    total += n;
+    if (!best || n > best.n) best = { w, n };
+  }
+  return best && best.n > 1 && best.n * 2 >= total ? best.w : undefined;
 }
 
 /** Damerau–Levenshtein (optimal string alignment) distance, or `max + 1` as soon as it exceeds `max`. */
@@ -105,8 +139,8 @@ export function correctSpelling(
   const corrections: { from: string; to: string }[] = [];
   const out = text.replace(/[\p{L}]+/gu, (word) => {
     const folded = foldText(word);
-    if (folded.length < MIN_LENGTH || vocab.counts.has(folded) || isKnown(word)) return word;
-    const to = correctWord(folded, vocab);
+    if (folded.length < MIN_PREFIX || vocab.counts.has(folded) || isKnown(word)) return word;
+    const to = (folded.length >= MIN_LENGTH ? correctWord(folded, vocab) : undefined) ?? completeWord(folded, vocab);
     if (!to || isWord(word, to)) return word;
     corrections.push({ from: word, to });
     return to;

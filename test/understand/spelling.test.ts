@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildSpellingVocabulary, correctSpelling, correctWord, editDistance } from '../../src/understand/spelling.js';
+import { buildSpellingVocabulary, completeWord, correctSpelling, correctWord, editDistance } from '../../src/understand/spelling.js';
 
 const vocab = buildSpellingVocabulary(
   [
@@ -62,5 +62,35 @@ describe('editDistance bound', () => {
     // Found by the property above (fast-check seed 98186791): the full distance is 3.
     expect(editDistance(' ,', ',! ', 1)).toBe(2);
     expect(editDistance(' ,', ',! ', 5)).toBe(3);
+  });
+});
+
+describe('truncated words', () => {
+  const vocab = buildSpellingVocabulary([
+    'Chronische rugpijn is chronische pijn. Chronische klachten vragen een chronische aanpak.',
+    'Manipulatie en manipulatie: de manipulatie van de wervels.',
+    'Oefentherapie helpt. Oefentherapie werkt. Psychologische en psychische en psychosociale factoren.',
+  ]);
+  it('completes a clinician\'s truncation to the one frequent word it begins', () => {
+    expect(completeWord('chron', vocab)).toBe('chronische');
+    expect(completeWord('manip', vocab)).toBe('manipulatie');
+    expect(completeWord('oefenther', vocab)).toBe('oefentherapie');
+  });
+  it('leaves a prefix of several families, an inflection and a short word alone', () => {
+    expect(completeWord('psych', vocab)).toBeUndefined();
+    expect(completeWord('chronisch', vocab)).toBeUndefined();
+    expect(completeWord('rug', vocab)).toBeUndefined();
+  });
+  it('rewrites the question, keeping known words', () => {
+    const out = correctSpelling('manip bij chron rugpijn?', vocab, (w) => w === 'rugpijn');
+    expect(out.text).toBe('manipulatie bij chronische rugpijn?');
+  });
+  it('a completion is a word of the vocabulary that begins with the truncation', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z]{4,8}$/), (w) => {
+        const c = completeWord(w, vocab);
+        return c === undefined || (c.startsWith(w) && vocab.counts.has(c) && c.length >= w.length + 3);
+      }),
+    );
   });
 });
