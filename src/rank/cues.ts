@@ -41,7 +41,8 @@ const CueFileSchema = z.strictObject({
   discourse: PatternListSchema,
   /** Question wordings that ask for a particular kind of sentence. */
   questions: z.strictObject({
-    definition: PatternListSchema,
+    /** `defining`: how a sentence that defines its first words opens ("Mobilisatie is een …"); group 1 = the term. */
+    definition: PatternListSchema.extend({ defining: z.string().min(1) }),
     /** `adds`: words retrieval adds for such a follow-up (what a document calls its advice). */
     alternative: PatternListSchema.extend({ adds: z.string().min(1) }),
   }),
@@ -77,6 +78,8 @@ export interface Cues {
   discourse: readonly RegExp[];
   /** Wordings of a question that asks what a term means. */
   definitionQuestion: readonly RegExp[];
+  /** How a sentence that defines the term it opens with reads; group 1 is the term. */
+  definingSentence: RegExp;
   /** Wordings of a follow-up that asks what to do instead ("Wat dan wel?"), and the words its query adds. */
   alternativeQuestion: readonly RegExp[];
   alternativeAdds: string;
@@ -111,6 +114,7 @@ export function loadCues(
     strength: strength.data.patterns.map((p) => new RegExp(p.pattern, 'iu')),
     discourse: cues.data.discourse.patterns.map((p) => new RegExp(p, 'iu')),
     definitionQuestion: cues.data.questions.definition.patterns.map((p) => new RegExp(p, 'iu')),
+    definingSentence: new RegExp(cues.data.questions.definition.defining, 'iu'),
     alternativeQuestion: cues.data.questions.alternative.patterns.map((p) => new RegExp(p, 'iu')),
     alternativeAdds: cues.data.questions.alternative.adds,
   };

@@ -168,6 +168,8 @@ export interface SentenceTraits {
   citationLike: boolean;
   /** Speaks about the text itself ("we bespreken verder in dit artikel"): a signpost, not a claim. */
   metaDiscourse: boolean;
+  /** The folded words of the term a sentence opens by defining ("Mobilisatie is een …" → mobilisatie). */
+  defines: readonly string[];
 }
 
 function isLabel(c: CandidateSentence, title: string | undefined): boolean {
@@ -211,6 +213,7 @@ export function sentenceTraits(c: CandidateSentence, cues: Cues, title?: string)
     population: population(`${c.text} ${c.context.leadIn}`),
     citationLike: CITATION_LIKE.test(c.text) && YEAR.test(c.text),
     metaDiscourse: cues.discourse.some((p) => p.test(c.text)),
+    defines: foldText(cues.definingSentence.exec(c.text.replace(/\*\*/g, ''))?.[1] ?? '').match(WORD) ?? [],
   };
 }
 
@@ -282,10 +285,17 @@ export function candidateFeatures(
     // cold and did not pay for it at 100× the corpus.
     passage_similarity: Math.max(0, c.passage.similarity),
     citation_like: t.citationLike ? 1 : 0,
-    definition_x_defining: query.definition ? t.cue.definition : 0,
+    // Defining words, or a sentence that opens by defining the very term asked about ("Mobilisatie is een
+    // passieve …"), which counts in full.
+    definition_x_defining: query.definition ? (definesAbout(query, t) ? 1 : t.cue.definition) : 0,
     meta_discourse: t.metaDiscourse ? 1 : 0,
   };
   return FEATURE_NAMES.map((n) => f[n]);
+}
+
+/** Whether the term a sentence opens by defining is one the question asks about (stems match as prefixes). */
+function definesAbout(query: RankQuery, t: SentenceTraits): boolean {
+  return t.defines.length > 0 && query.about.some((eq) => eq.some((term) => t.defines.some((w) => w.startsWith(term))));
 }
 
 function anchorIs(anchor: Anchor | undefined, c: CandidateSentence): boolean {
