@@ -61,9 +61,26 @@ export function loadDutchWords(): DutchWords {
   }
 }
 
-/** Whether a (folded, lowercase) word is Dutch: listed, or a listed word plus one inflection ending. */
+/** Endings after which Dutch spelling doubles a consonant or undoubles a vowel of the stem. */
+const VOWEL_ENDINGS = new Set(['en', 'e', 'er', 'es', 'ere', 'ste']);
+const DOUBLE_CONSONANT = /([^aeiouy])\1$/;
+const SHORT_VOWEL_END = /(?:^|[^aeiouy])([aeou])([^aeiouy])$/;
+
+/**
+ * Whether a (folded, lowercase) word is Dutch: listed, or a listed word plus one inflection ending — with
+ * the spelling rules of an open and a closed syllable undone ("voorstellen" → voorstel, "aanraden" →
+ * aanraad, "ruggen" → rug), so a valid inflected verb or plural is never taken for a typo.
+ */
 export function isDutchWord(word: string, words: DutchWords): boolean {
   const w = foldText(word.toLowerCase());
   if (words.has(w)) return true;
-  return SUFFIXES.some((s) => w.length - s.length >= MIN_STEM && w.endsWith(s) && words.has(w.slice(0, -s.length)));
+  return SUFFIXES.some((s) => {
+    if (w.length - s.length < MIN_STEM || !w.endsWith(s)) return false;
+    const stem = w.slice(0, -s.length);
+    if (words.has(stem)) return true;
+    if (!VOWEL_ENDINGS.has(s)) return false;
+    if (DOUBLE_CONSONANT.test(stem) && words.has(stem.slice(0, -1))) return true;
+    const open = SHORT_VOWEL_END.exec(stem);
+    return open !== null && words.has(`${stem.slice(0, -1)}${open[1]}${open[2]}`);
+  });
 }

@@ -40,4 +40,10 @@ describe('typo correction with the word list', () => {
     // Without the word list, the same words are "corrected" into other corpus words.
     expect(correctSpelling('ik ben door mijn rug gegaan', vocab, () => false).text).toBe('ik ben door mijn rug gedaan');
   });
+
+  it('knows inflections that double a consonant or undouble a vowel, and still not a typo', () => {
+    // "voorstellen" (voorstel + en) was once "corrected" to a corpus word two letters away.
+    for (const w of ['voorstellen', 'aanraden', 'zwemmen', 'ruggen']) expect(isWord(w), w).toBe(true);
+    for (const w of ['hardlopn', 'parcetamol', 'oefentherapy', 'accute']) expect(isWord(w), w).toBe(false);
+  });
 });
