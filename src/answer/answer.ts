@@ -77,8 +77,11 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
   // document calls its advice by join it (cues.json), and the answer is advice (below).
   const instead = followUp.isFollowUp && ctx.ranker.cues.alternativeQuestion.some((p) => p.test(question));
   // What the question is about (the refusal checks read it); retrieval and ranking read `query`.
-  const subjectQuery = instead ? withoutSubjects(index, question, followUp.carried) : followUp.query;
-  const query = instead ? `${subjectQuery} ${knownWords(index, ctx.ranker.cues.alternativeAdds)}` : subjectQuery;
+  const rest = instead ? withoutSubjects(index, question, followUp.carried) : undefined;
+  // When everything carried was set aside ("Helpt paracetamol?" → "Wat dan wel?"), the refusal checks still
+  // read the conversation's subject: the question stays a low-back-pain advice question.
+  const subjectQuery = rest !== undefined && index.analyzer.contentTerms(rest).length > 0 ? rest : followUp.query;
+  const query = rest !== undefined ? `${rest} ${knownWords(index, ctx.ranker.cues.alternativeAdds)}` : subjectQuery;
   // "Waarom?", "Hoe dan?": no content words of its own, it asks about the previous answer.
   const contentless = history.length > 0 && index.analyzer.contentTerms(question).length === 0;
   // Intent from the question as asked, population and named source from the resolved follow-up too.
@@ -234,7 +237,8 @@ function redFlagSentences(
       .filter((w) => !cues.action.test(w))
       .join(' '),
   );
-  const specific = (s: CandidateSentence): number => (cues.action.test(s.text) ? coverageOf(sign, new Set(s.terms)) : 0);
+  const specific = (s: CandidateSentence): number =>
+    cues.action.test(s.text) && !cues.study.test(s.text) ? coverageOf(sign, new Set(s.terms)) : 0;
   let lead = -1;
   top.forEach((s, i) => {
     if (specific(s) > 0 && (lead < 0 || specific(s) > specific(top[lead]!))) lead = i;

@@ -27,7 +27,7 @@ export interface QuestionIntent {
 }
 
 const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|bewijs|bewezen|evidentie|works?|effective|effectiveness|benefit|useful|recommended|evidence|proven)\b/i;
-const QUANTITY = /\b(hoeveel|hoe lang|hoe vaak|hoe oud|aantal|percentage|welk percentage|how many|how much|how long|how often|number of)\b/i;
+const QUANTITY = /\b(hoeveel|hoe lang|hoelang|hoe vaak|hoevaak|hoe oud|aantal|percentage|welk percentage|how many|how much|how long|how often|number of)\b/i;
 const ADVICE = /\b(wat (moet|kan|doe|zeg|raad)|hoe (pak|behandel|ga ik|moet)|advies|adviseren|aanraden|raad je|aanpak|what should|what do i|how should|advice|recommend|manage)\b/i;
 // \w*dosis also catches compounds (dagdosis, maximumdosis, onderhoudsdosis).
 const DOSE_COST = /\b(mg|milligram|gram|\w*dosis|doses|\w*dosering|doseren|dose|dosage|maximale dosis|prijs|prijzen|kost|kosten|euro|€|terugbetaling|terugbetaald|remgeld|price|cost|costs|reimburse\w*)\b/i;

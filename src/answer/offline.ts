@@ -175,9 +175,9 @@ const SENTENCE_END = /[.!?…][\s"'”’»)\]]*$/u;
  * sentence before it (one contiguous, verbatim span of the original), unless that sentence is shown already.
  */
 export function withSubjects(index: LoadedIndex, shown: RankedSentence[]): RankedSentence[] {
-  return shown.map((s, i) => {
+  return listsInOrder(shown).map((s, i, all) => {
     const doc = index.docs.get(s.passage.chunk.file);
-    if (s.context.listItem) return doc ? underLeadIn(doc.original, s, shown.slice(0, i)) : s;
+    if (s.context.listItem) return doc ? underLeadIn(doc.original, s, all.slice(0, i)) : s;
     const prev = s.context.previousSpan;
     if (!prev || !doc || !LEANS_ON_PREVIOUS.test(s.text)) return s;
     // A heading or label line before it ("Besluit van Minerva") is not a sentence that carries a subject.
@@ -211,5 +211,38 @@ function underLeadIn(original: string, s: RankedSentence, before: readonly Ranke
   if (!span || !/:$/.test(line) || line.split(/\s+/).length > MAX_LEAD_IN_WORDS) return s;
   if (span.end > s.start || span.start < s.passage.chunk.start) return s;
   if (before.some((b) => b.passage.chunk.file === s.passage.chunk.file && b.context.leadInSpan?.start === span.start)) return s;
-  return { ...s, text: `${line} ${s.text}`, start: span.start, quote: original.slice(span.start, s.end), cleanStart: span.cleanStart };
+  // Items between the line and this one are in the quote but not shown: an ellipsis says so.
+  const skipped = /\S/.test(original.slice(span.end, s.start));
+  return {
+    ...s,
+    text: `${line}${skipped ? ' …' : ''} ${s.text}`,
+    start: span.start,
+    quote: original.slice(span.start, s.end),
+    cleanStart: span.cleanStart,
+  };
+}
+
+/**
+ * Items of one list shown in one answer are shown together, in document order, where the first of them
+ * ranked: only the earliest is quoted from the lead-in line, so no citation holds another's quote.
+ */
+function listsInOrder(shown: RankedSentence[]): RankedSentence[] {
+  const key = (s: RankedSentence): string | undefined =>
+    s.context.listItem && s.context.leadInSpan ? `${s.passage.chunk.file}\u0000${s.context.leadInSpan.start}` : undefined;
+  const groups = new Map<string, RankedSentence[]>();
+  for (const s of shown) {
+    const k = key(s);
+    if (k !== undefined) groups.set(k, [...(groups.get(k) ?? []), s]);
+  }
+  const out: RankedSentence[] = [];
+  const placed = new Set<string>();
+  for (const s of shown) {
+    const k = key(s);
+    if (k === undefined) out.push(s);
+    else if (!placed.has(k)) {
+      placed.add(k);
+      out.push(...(groups.get(k) ?? []).slice().sort((a, b) => a.start - b.start));
+    }
+  }
+  return out;
 }

@@ -119,9 +119,11 @@ function chunkSentences(index: LoadedIndex, chunk: Chunk, memo: Map<string, DocS
     const prev = at > 0 ? all[at - 1] : undefined;
     let leadIn: DocSentence | undefined;
     if (listItem) {
+      // The nearest line that introduces items: a label ending in a colon, even when it is itself an item of an
+      // outer list ("- Niet aanbevolen:" over "  - Bedrust"), else the first line that is no list item.
       for (let i = at - 1; i >= 0 && at - i <= MAX_LEAD_IN_DISTANCE; i--) {
         const cand = all[i] as DocSentence;
-        if (!cand.listItem) {
+        if (!cand.listItem || /:\s*$/.test(cand.text)) {
           leadIn = cand;
           break;
         }

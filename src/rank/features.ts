@@ -86,8 +86,8 @@ export const FEATURE_SIGNS: Readonly<Record<FeatureName, -1 | 0 | 1>> = {
 
 const QUESTION_TYPES: [RegExp, QuestionType][] = [
   [/\b(waarom|why|hoezo|how come)\b/i, 'why'],
-  [/\b(hoeveel|how many|how much|aantal|percentage|hoe vaak|how often)\b/i, 'quantity'],
-  [/\b(wanneer|when|hoe lang|how long|hoe snel|how soon|na hoeveel)\b/i, 'when'],
+  [/\b(hoeveel|how many|how much|aantal|percentage|hoe vaak|hoevaak|how often)\b/i, 'quantity'],
+  [/\b(wanneer|when|hoe lang|hoelang|how long|hoe snel|how soon|na hoeveel)\b/i, 'when'],
   [/\b(wie|who|whom|bij wie|naar wie)\b/i, 'who'],
   [/\b(welke|welk|which|what kind|wat voor|what types?)\b/i, 'which'],
   [/\b(hoe|how)\b/i, 'how'],

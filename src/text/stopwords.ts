@@ -35,7 +35,7 @@ const KEEP_EN = [
 const EXTRA = [
   // Dutch
   ...words('zit ga gaat gaan ging kom komt weet weten denk denkt zeg zegt graag bedankt dank hallo'),
-  ...words('hoi hey oke ok vraag vragen hoeveel hoelang hoezo soms nou echt krijg krijgt ding dingen iets'),
+  ...words('hoi hey oke ok vraag vragen hoeveel hoelang hoevaak hoezo soms nou echt krijg krijgt ding dingen iets'),
   ...words('zin eens'),
   // English
   ...words('hi thank thanks please'),

@@ -25,6 +25,8 @@ const PopulationSchema = z.strictObject({
   name: z.strictObject({ nl: z.string().min(1), en: z.string().min(1) }),
   terms: z.array(TermSchema).min(1),
   why: z.string().min(1),
+  /** Words that only may name the population ("zoon", "dochter": a son can be 30): at most a caveat, never a refusal. */
+  weakTerms: z.array(TermSchema).optional(),
   /** Ages in years [from, to] that put a person in this population; a stated age outside them overrides a term. */
   ages: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
   /**
@@ -84,6 +86,7 @@ export interface AnswerabilityRules {
   populations: {
     name: { nl: string; en: string };
     terms: Matcher[];
+    weakTerms: Matcher[];
     ages?: readonly [number, number] | undefined;
     uncovered: 'caveat' | 'refuse';
   }[];
@@ -113,6 +116,7 @@ export function parseAnswerabilityTable(json: unknown): AnswerabilityRules {
     populations: t.populations.map((p) => ({
       name: p.name,
       terms: p.terms.map(compileTerm),
+      weakTerms: (p.weakTerms ?? []).map(compileTerm),
       ages: p.ages,
       uncovered: p.uncovered ?? 'caveat',
     })),
@@ -250,12 +254,23 @@ export function findPopulations(
 ): NamedEntity[] {
   const out: NamedEntity[] = [];
   const ages = statedAges(question, rules);
-  const entity = (p: AnswerabilityRules['populations'][number], surface?: string): NamedEntity => ({
+  const entity = (p: AnswerabilityRules['populations'][number], surface?: string, weak = false): NamedEntity => ({
     surface: p.name[language],
     type: 'population',
     forms: surface === undefined ? [p.name.nl] : [surface, p.name.nl],
-    ...(p.uncovered === 'refuse' ? { refuseUncovered: true } : {}),
+    ...(p.uncovered === 'refuse' && !weak ? { refuseUncovered: true } : {}),
   });
+  const match = (terms: Matcher[]): string | undefined => {
+    for (let i = 0; i < question.tokens.length; i++) {
+      const end = terms.reduce((e, m) => Math.max(e, m(question.tokens, i)), -1);
+      if (end > i)
+        return question.tokens
+          .slice(i, end)
+          .map((t) => t.text)
+          .join(' ');
+    }
+    return undefined;
+  };
   for (const p of rules.populations) {
     // A stated age decides for populations defined by age: "zoon van 30" is no child, "80j" is an older person.
     if (p.ages && ages.length > 0) {
@@ -264,17 +279,10 @@ export function findPopulations(
       if (age !== undefined) out.push(entity(p));
       continue;
     }
-    for (let i = 0; i < question.tokens.length; i++) {
-      const end = p.terms.reduce((e, m) => Math.max(e, m(question.tokens, i)), -1);
-      if (end > i) {
-        const surface = question.tokens
-          .slice(i, end)
-          .map((t) => t.text)
-          .join(' ');
-        out.push(entity(p, surface));
-        break;
-      }
-    }
+    const strong = match(p.terms);
+    const weak = strong === undefined ? match(p.weakTerms) : undefined;
+    if (strong !== undefined) out.push(entity(p, strong));
+    else if (weak !== undefined) out.push(entity(p, weak, true));
   }
   return out;
 }

@@ -62,9 +62,10 @@ export function loadDutchWords(): DutchWords {
 }
 
 /** Endings after which Dutch spelling doubles a consonant or undoubles a vowel of the stem. */
-const VOWEL_ENDINGS = new Set(['en', 'e', 'er', 'es', 'ere', 'ste']);
-const DOUBLE_CONSONANT = /([^aeiouy])\1$/;
-const SHORT_VOWEL_END = /(?:^|[^aeiouy])([aeou])([^aeiouy])$/;
+const VOWEL_ENDINGS = new Set(['en', 'e', 'er']);
+/** A consonant doubled after one short vowel ("voorstell", "zwemm"); not after a cluster ("behandelingg"). */
+const DOUBLE_CONSONANT = /[^aeiouy][aeiou]([^aeiouy])\1$/;
+const SHORT_VOWEL_END = /[^aeiouy]([aeou])([^aeiouy])$/;
 
 /**
  * Whether a (folded, lowercase) word is Dutch: listed, or a listed word plus one inflection ending — with

@@ -46,6 +46,8 @@ export const RedFlagTableSchema = z
       about: z.string().min(1),
       /** Regular expression for a sentence that says what to do (refer, exclude, act now). */
       action: z.string().min(1),
+      /** Regular expression for a sentence describing a study's participants ("werden uitgesloten"): never the lead. */
+      study: z.string().min(1),
     }),
     negation: z.strictObject({
       why: z.string().min(1),
@@ -61,7 +63,7 @@ export const RedFlagTableSchema = z
     families: z.array(FamilySchema).min(1),
   })
   .superRefine((t, ctx) => {
-    for (const key of ['about', 'action'] as const) {
+    for (const key of ['about', 'action', 'study'] as const) {
       try {
         new RegExp(t.sentences[key], 'iu');
       } catch {
@@ -118,7 +120,7 @@ export interface RedFlagDetector {
   qualifiers: ReturnType<typeof compileTerm>[];
   window: number;
   /** Sentence cues compiled from `sentences` (case-insensitive). */
-  sentences: { about: RegExp; action: RegExp };
+  sentences: { about: RegExp; action: RegExp; study: RegExp };
 }
 
 /**
@@ -149,7 +151,11 @@ export function parseRedFlagTable(json: unknown): RedFlagDetector {
     breakers: table.negation.breakers.map(exact),
     qualifiers: table.negation.qualifiers.map(exact),
     window: table.negation.window,
-    sentences: { about: new RegExp(table.sentences.about, 'iu'), action: new RegExp(table.sentences.action, 'iu') },
+    sentences: {
+      about: new RegExp(table.sentences.about, 'iu'),
+      action: new RegExp(table.sentences.action, 'iu'),
+      study: new RegExp(table.sentences.study, 'iu'),
+    },
   };
 }
 

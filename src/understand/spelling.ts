@@ -137,10 +137,15 @@ export function correctSpelling(
   isWord: (word: string, correction: string) => boolean = () => false,
 ): { text: string; corrections: { from: string; to: string }[] } {
   const corrections: { from: string; to: string }[] = [];
-  const out = text.replace(/[\p{L}]+/gu, (word) => {
+  const out = text.replace(/[\p{L}]+/gu, (word, at: number) => {
     const folded = foldText(word);
     if (folded.length < MIN_PREFIX || vocab.counts.has(folded) || isKnown(word)) return word;
-    const to = (folded.length >= MIN_LENGTH ? correctWord(folded, vocab) : undefined) ?? completeWord(folded, vocab);
+    // A word cut off by the writer ("chron", "krachtv") is completed before it is taken for a typo, unless it
+    // is written as an abbreviation ("incl.") or is part of a hyphenated word ("peri-operatief").
+    const next = text[at + word.length];
+    const prev = text[at - 1];
+    const truncation = next !== '.' && next !== '-' && prev !== '-' ? completeWord(folded, vocab) : undefined;
+    const to = truncation ?? (folded.length >= MIN_LENGTH ? correctWord(folded, vocab) : undefined);
     if (!to || isWord(word, to)) return word;
     corrections.push({ from: word, to });
     return to;

@@ -40,6 +40,16 @@ describe('a "what instead?" follow-up', () => {
   });
 });
 
+describe('a "what instead?" follow-up after a question with nothing but its subject', () => {
+  it('is still a back-pain advice question, not one without content', async () => {
+    const first = 'Helpt een korset?';
+    const previous = await answer(t.engine, first);
+    const a = await answer(t.engine, 'Wat dan wel?', { history: [{ question: first, answer: previous.answer }] });
+    expect(a.refusalReason).not.toBe('no-content');
+    expect(a.refused).toBe(false);
+  });
+});
+
 describe('the wording of a "what instead?" question', () => {
   const cues = loadCues();
   const asks = (q: string): boolean => cues.alternativeQuestion.some((p) => p.test(q));

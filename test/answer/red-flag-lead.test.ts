@@ -16,7 +16,7 @@ Zorgverleners moeten rode vlaggen bij rugpijn altijd actief uitsluiten. Een erns
 
 ## Bestudeerde populatie
 
-Uitgesloten werden patiënten met symptomen van een cauda equina-syndroom of met een tumor.
+Uitgesloten werden patiënten met symptomen van een cauda equina-syndroom of met een tumor. Patiënten met een cauda equina-syndroom of blaasproblemen werden dringend verwezen en uitgesloten als deelnemers.
 `;
 
 let t: TestEngine;
@@ -39,6 +39,7 @@ describe('the first sentence under a red-flag notice', () => {
     const a = await answer(t.engine, 'rugpijn en sinds gisteren kan ik niet meer plassen');
     expect(a.redFlags.length).toBeGreaterThan(0);
     expect(a.citations[0]?.quote).not.toContain('Uitgesloten');
+    expect(a.citations[0]?.quote).not.toContain('deelnemers');
   });
 });
 

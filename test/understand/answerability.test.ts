@@ -221,6 +221,12 @@ describe('who a question is about, from a stated age', () => {
     ['pt 80j, plots rugpijn', ['ouderen']],
     ['mijn zoon heeft rugpijn', ['kinderen en jongeren']],
     ['rugpijn sinds 10 dagen bij mijn man', []],
+    ['rugpijn sinds 10 jaar, wat kan ik doen?', []],
+    ['I have had low back pain for 10 years', []],
+    ['patient 3 maal per week oefentherapie, genoeg?', []],
+    ['ik ben 17 en heb rugpijn', ['kinderen en jongeren']],
+    ['Ik ben 70 en heb al 5 jaar rugpijn', ['ouderen']],
+    ['mijn moeder van 80 heeft rugpijn', ['ouderen']],
   ])('"%s" → %j', (q, expected) => {
     expect(names(q)).toEqual(expected);
   });
@@ -229,6 +235,8 @@ describe('who a question is about, from a stated age', () => {
     const flag = (q: string): boolean | undefined => findPopulations(normalize(q), 'nl')[0]?.refuseUncovered;
     expect(flag('dochter van 10 met rugpijn')).toBe(true);
     expect(flag('mag mijn zoontje van 10 gemanipuleerd worden?')).toBe(true);
+    // A son or daughter of unstated age may be an adult: a caveat, not a refusal.
+    expect(flag('mijn zoon heeft lage rugpijn, helpt bewegen?')).toBeUndefined();
     expect(flag('rugpijn tijdens de zwangerschap')).toBeUndefined();
     expect(flag('pt 80j met rugpijn')).toBeUndefined();
   });

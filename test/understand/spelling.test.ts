@@ -85,6 +85,10 @@ describe('truncated words', () => {
     const out = correctSpelling('manip bij chron rugpijn?', vocab, (w) => w === 'rugpijn');
     expect(out.text).toBe('manipulatie bij chronische rugpijn?');
   });
+  it('leaves a written abbreviation and a part of a hyphenated word alone', () => {
+    expect(correctSpelling('chron. pijn', vocab, () => false).text).toBe('chron. pijn');
+    expect(correctSpelling('chron-achtige pijn', vocab, () => false).text).toBe('chron-achtige pijn');
+  });
   it('a completion is a word of the vocabulary that begins with the truncation', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-z]{4,8}$/), (w) => {
