@@ -12,22 +12,18 @@ import { foldText } from '../text/analyze.js';
 export const CUE_KINDS = ['causal', 'temporal', 'person', 'method', 'conclusion', 'recommendation', 'enumeration', 'definition'] as const;
 export type CueKind = (typeof CUE_KINDS)[number];
 
-/** Case-insensitive regular expressions, each checked when the file is loaded. */
-const PatternListSchema = z.strictObject({
-  why: z.string().min(10),
-  patterns: z
-    .array(
-      z.string().refine((p) => {
-        try {
-          new RegExp(p, 'iu');
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'pattern must be a valid regular expression'),
-    )
-    .min(1),
-});
+/** A case-insensitive regular expression, checked when the file is loaded. */
+const RegexSchema = z.string().refine((p) => {
+  try {
+    new RegExp(p, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'pattern must be a valid regular expression');
+
+/** Case-insensitive regular expressions with a one-line why. */
+const PatternListSchema = z.strictObject({ why: z.string().min(10), patterns: z.array(RegexSchema).min(1) });
 
 const CueFileSchema = z.strictObject({
   version: z.number().int().min(1),
@@ -42,7 +38,7 @@ const CueFileSchema = z.strictObject({
   /** Question wordings that ask for a particular kind of sentence. */
   questions: z.strictObject({
     /** `defining`: how a sentence that defines its first words opens ("Mobilisatie is een …"); group 1 = the term. */
-    definition: PatternListSchema.extend({ defining: z.string().min(1) }),
+    definition: PatternListSchema.extend({ defining: RegexSchema }),
     /** `adds`: words retrieval adds for such a follow-up (what a document calls its advice). */
     alternative: PatternListSchema.extend({ adds: z.string().min(1) }),
   }),
@@ -54,14 +50,7 @@ const StrengthFileSchema = z.strictObject({
   patterns: z
     .array(
       z.strictObject({
-        pattern: z.string().min(3).refine((p) => {
-          try {
-            new RegExp(p, 'iu');
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'pattern must be a valid regular expression'),
+        pattern: RegexSchema.refine((p) => p.length >= 3, 'pattern too short'),
         why: z.string().min(10),
       }),
     )
