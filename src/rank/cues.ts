@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { foldText } from '../text/analyze.js';
+import { RegexSchema } from '../understand/patterns.js';
 
 /**
  * Discourse cues and strength patterns: knowledge as data (`cues.json`, `strength-patterns.json` beside this
@@ -11,16 +12,6 @@ import { foldText } from '../text/analyze.js';
 
 export const CUE_KINDS = ['causal', 'temporal', 'person', 'method', 'conclusion', 'recommendation', 'enumeration', 'definition'] as const;
 export type CueKind = (typeof CUE_KINDS)[number];
-
-/** A case-insensitive regular expression, checked when the file is loaded. */
-const RegexSchema = z.string().refine((p) => {
-  try {
-    new RegExp(p, 'iu');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'pattern must be a valid regular expression');
 
 /** Case-insensitive regular expressions with a one-line why. */
 const PatternListSchema = z.strictObject({ why: z.string().min(10), patterns: z.array(RegexSchema).min(1) });

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { foldForMatch, tokenize, type Normalized } from './normalize.js';
-import { compileTerm, TermSchema } from './patterns.js';
+import { compileTerm, RegexSchema, TermSchema } from './patterns.js';
 import { findEntities } from './entities.js';
 import type { CompiledLexicon } from '../text/expand.js';
 import { canonicalOf, isDirected, membersOf } from '../text/lexicon.js';
@@ -31,18 +31,10 @@ const PopulationSchema = z.strictObject({
   ages: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
   /**
    * What a question about this population gets when the corpus does not cover it: a caveat before the general
-   * answer (default), or a refusal where the documents' advice does not carry over (children, pregnancy).
+   * answer (default), or a refusal where the documents' advice does not carry over (children).
    */
   uncovered: z.enum(['caveat', 'refuse']).optional(),
 });
-const RegexSchema = z.string().refine((p) => {
-  try {
-    new RegExp(p, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be a valid regular expression');
 const FigureSchema = z.strictObject({
   why: z.string().min(1),
   /** Terms that ask for this kind of figure. */

@@ -19,6 +19,16 @@ import type { Token } from './normalize.js';
  */
 
 export const TermSchema = z.string().min(1);
+
+/** A regular expression in a data file (case-insensitive, Unicode), checked when the file is loaded. */
+export const RegexSchema = z.string().refine((p) => {
+  try {
+    new RegExp(p, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
 export const PatternSchema = z.strictObject({
   /** One line: what this pattern catches. */
   why: z.string().min(1),

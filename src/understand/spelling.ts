@@ -15,7 +15,7 @@ export interface SpellingVocabulary {
   counts: ReadonlyMap<string, number>;
   byLength: ReadonlyMap<number, readonly string[]>;
   /** All words, sorted (prefix search for truncated words). */
-  sorted?: readonly string[];
+  sorted: readonly string[];
 }
 
 const WORD = /[\p{L}]+/gu;
@@ -56,7 +56,7 @@ const MIN_COMPLETION = 3;
  */
 export function completeWord(word: string, vocab: SpellingVocabulary): string | undefined {
   const sorted = vocab.sorted;
-  if (!sorted || word.length < MIN_PREFIX || vocab.counts.has(word)) return undefined;
+  if (word.length < MIN_PREFIX || vocab.counts.has(word)) return undefined;
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
