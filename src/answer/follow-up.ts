@@ -63,6 +63,24 @@ const FRAME_WORDS = new Set([
   'zinvol',
   'nuttig',
   'useful',
+  // "Is X nodig?", "Is X aangewezen?": how the question asked, not what about (else "Waarom niet?" after
+  // "rx nodig bij lumbago?" finds sentences about what is "nodig").
+  'nodig',
+  'noodzakelijk',
+  'aangewezen',
+  'verstandig',
+  'needed',
+  'necessary',
+  'advisable',
+  // "… resultaat?" then "Hoe zag dat programma eruit?": the result was what the first question asked for.
+  'resultaat',
+  'resultaten',
+  'result',
+  'results',
+  'uitkomst',
+  'uitkomsten',
+  'outcome',
+  'outcomes',
 ]);
 
 /**

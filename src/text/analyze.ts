@@ -104,6 +104,15 @@ const APOSTROPHE_S = /(?<=[\p{L}\p{N}])['\u2018\u2019`]s(?![\p{L}\p{N}])/gu;
 const ELISION_LOOKAHEAD = 5;
 /** The stem memo is cleared when it grows beyond this many words (bounded memory in a long-running server). */
 const STEM_MEMO_LIMIT = 100_000;
+/**
+ * Separable-verb particles: Dutch splits "inschatten" into "in te schatten" and "aanraden" into "aan te
+ * raden", so a question's "inschatten" would never meet a text's "in te schatten". "om te" is left out: it is
+ * mostly the purpose construction ("om te bewegen"), not "omzetten".
+ */
+// prettier-ignore
+const SEPARABLE_PARTICLES = new Set([
+  'aan', 'af', 'bij', 'door', 'in', 'mee', 'na', 'op', 'over', 'terug', 'toe', 'uit', 'voor', 'vast', 'weg', 'samen', 'los', 'thuis',
+]);
 
 /** Lowercases and removes diacritics (NFKD also expands ligatures such as "ﬁ" and "ĳ"). */
 export function foldText(text: string): string {
@@ -214,7 +223,13 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       const terms: string[] = [];
       let primary: string | undefined;
       if (segs.length === 1) {
-        terms.push(...wordTerms(segs[0] ?? ''));
+        const word = segs[0] ?? '';
+        // "in te schatten" → also "inschatten" (see SEPARABLE_PARTICLES), as the primary: it is the verb meant.
+        const particle = i >= 2 && groups[i - 1]?.segments.join('') === 'te' ? groups[i - 2]?.segments : undefined;
+        if (particle?.length === 1 && SEPARABLE_PARTICLES.has(particle[0] ?? '') && word.length > 3 && word.endsWith('en')) {
+          terms.push(...wordTerms(`${particle[0] ?? ''}${word}`));
+        }
+        terms.push(...wordTerms(word));
         primary = terms[0];
       } else {
         // Joined form first ("lage-rugpijn" → "lagerugpijn"), unless all parts are numbers ("0-100").

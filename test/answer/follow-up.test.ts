@@ -45,6 +45,13 @@ describe('resolveFollowUp', () => {
     expect(r.carried).not.toContain('Helpt');
   });
 
+  it('how the previous question asked ("nodig", "resultaat") is not carried, what it asked about is', () => {
+    const why = resolveFollowUp('Waarom niet?', [turn('Is een RX nodig bij lumbago?')], contentTerms);
+    expect(why.carried).toEqual(['RX', 'lumbago']);
+    const how = resolveFollowUp('Hoe zag dat programma eruit?', [turn('hardlopen chronische rugpijn resultaat?')], contentTerms);
+    expect(how.carried).toEqual(['hardlopen', 'chronische', 'rugpijn']);
+  });
+
   it('"Hoeveel deelnemers waren er?" is completed with the study topic', () => {
     const r = resolveFollowUp(
       'Hoeveel deelnemers waren er?',
@@ -63,7 +70,7 @@ describe('resolveFollowUp', () => {
       contentTerms,
     );
     expect(nl.isFollowUp).toBe(true);
-    expect(nl.carried).toEqual(['beeldvorming', 'nodig', 'acute', 'lage', 'rugpijn']);
+    expect(nl.carried).toEqual(['beeldvorming', 'acute', 'lage', 'rugpijn']);
 
     const en = resolveFollowUp(
       'What about chronic pain?',

@@ -10,6 +10,7 @@ import {
   sha256,
   type Manifest,
 } from '../../src/ingest/manifest.js';
+import { ANALYZER_VERSION } from '../../src/ingest/index-text.js';
 
 let dir: string;
 
@@ -33,7 +34,7 @@ function manifest(overrides: Partial<Manifest> = {}): Manifest {
     skipped: [],
     sourcesSha256: '',
     chunker: { minWords: 60, maxWords: 220, overlapSentences: 1 },
-    analyzerVersion: 'nl-analyzer-1',
+    analyzerVersion: ANALYZER_VERSION,
     extractorVersion: 'extract-2',
     embedder: { id: 'corpus-lsa-v1', dimension: 76 },
     chunks: 1,

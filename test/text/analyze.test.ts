@@ -77,6 +77,16 @@ describe('terms: folding, stemming, stopwords', () => {
     expect(contentTerms('')).toEqual([]);
     expect(contentTerms('?!… —')).toEqual([]);
   });
+
+  it('joins a separable verb split by "te": "in te schatten" also yields the term of "inschatten"', () => {
+    const [inschatten] = terms('inschatten');
+    expect(terms('het risico in te schatten')).toContain(inschatten);
+    expect(terms('aan te raden')).toContain(terms('aanraden')[0]);
+    expect(terms('uit te sluiten')).toContain(terms('uitsluiten')[0]);
+    // "om te" is the purpose construction, and a particle without "te" is no split verb.
+    expect(terms('om te bewegen')).toEqual(terms('bewegen'));
+    expect(terms('in de schatten')).not.toContain(inschatten);
+  });
 });
 
 describe('terms: compounds and hyphenation', () => {
