@@ -24,6 +24,19 @@ describe('detectIntent: the treatment a yes/no question asks about', () => {
   });
 });
 
+describe('detectIntent: yes/no efficacy questions in everyday wording', () => {
+  it.each(['kine of niet bij lumbago?', 'is zwemmen goed voor mijn rug?', 'is massage goed bij rugpijn?', 'is surgery worth it for back pain?', 'yoga or not?'])(
+    '%s asks whether something helps',
+    (q) => {
+      expect(detectIntent(q).efficacy).toBe(true);
+    },
+  );
+
+  it('a question that only names a treatment does not', () => {
+    expect(detectIntent('wat is kinesitherapie?').efficacy).toBe(false);
+  });
+});
+
 describe('detectIntent: what a question asks to choose or explain', () => {
   it.each([
     ['Welk hoofdkussen is het best bij rugpijn?', 'hoofdkussen'],
