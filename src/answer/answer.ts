@@ -134,7 +134,6 @@ export async function answer(ctx: AnswerContext, raw: string, options: AnswerOpt
     else {
       const { ranked, rankQuery } = await rankSentences(ctx, query, question, intent, passages, history, k >= DEFAULT_PASSAGES);
       const anchor = followUp.isFollowUp || contentless ? rankQuery.anchor : undefined;
-      if (process.env.DBG) { console.error('Q', query, '| type', rankQuery.type, '| anchor', anchor?.shown.map(x=>x.slice(0,80))); for (const c of ranked.slice(0, 10)) console.error(c.p.toFixed(3), c.onFocus?'F':'-', c.passage.chunk.file.slice(0,3), c.text.replace(/\s+/g,' ').slice(0,140)); }
       // A follow-up ("Waarom?") moves on: what earlier answers already quoted is not quoted again.
       const said = history.map((t) => flat(t.answer)).join('\n');
       // …unless it names what this follow-up newly asks about ("En radiofrequente denervatie?" after a question
