@@ -99,8 +99,12 @@ export function weighQuestion(
     options.phrases === false ? [] : lexiconPhrases(analyzer, text).filter((p) => analyzer.equivalents(p).some((t) => df(t) > 0));
   const inPhrase = new Set(phrases.flatMap((p) => p.split(' ')));
   const words = analyzer.contentTerms(withoutFrameVerb(text)).filter((term) => !frame.has(term) && !inPhrase.has(term));
+  // A separable verb split in the question ("Wanneer schat ik … in?", "aangeraden") also means the whole verb
+  // ("inschatten", "aanraden"), when the corpus uses it.
+  const verbs = new Map<string, string[]>();
+  for (const v of analyzer.verbForms(text)) if (stats.df(v.term) > 0) verbs.set(v.of, [...(verbs.get(v.of) ?? []), v.term]);
   return [...phrases, ...words].map((term) => {
-    let equivalents = analyzer.equivalents(term);
+    let equivalents = [...analyzer.equivalents(term), ...(verbs.get(term) ?? [])];
     if (!equivalents.some((t) => df(t) > 0) && !term.includes(' ')) {
       // The verb of a noun the corpus uses, or the other way round ("manipuleren" for "manipulatie").
       const derived = derivedWords(term)

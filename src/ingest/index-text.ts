@@ -1,7 +1,7 @@
 import type { Chunk, SourceMeta } from '../types.js';
 
 /** Version tag of the text analysis used at index time; part of the manifest so a change forces a rebuild. */
-export const ANALYZER_VERSION = 'nl-analyzer-2';
+export const ANALYZER_VERSION = 'nl-analyzer-3';
 
 /**
  * The text that is indexed (lexically and densely) for a chunk: the document title and the section path

@@ -36,8 +36,15 @@ export interface Analyzer {
    * (the index's idf), an expansion's weight is also capped at idf(asked word) / idf(expansion).
    */
   queryTerms(text: string, stats?: IdfSource): WeightedTerm[];
-  /** Distinct stemmed content terms of the text WITHOUT expansion (compound parts included). Empty for a question with no content words ("wat is dat?", "hoe zit het?"). */
+  /** Distinct stemmed content terms of the text WITHOUT expansion (compound parts included). Empty for a question with no content words ("wat is dat?", "hoe zit het?"). Without the verb forms of {@link Analyzer.verbForms}, which may not be words. */
   contentTerms(text: string): string[];
+  /**
+   * Separable verbs rebuilt from their split forms, each with the content term it was rebuilt from:
+   * "ingeschat" → inschatten (of "ingeschat"), "Wanneer schat ik … in?" → inschatten (of "schat"). A rebuilt
+   * form may not be a word ("toegenomen" → "toenomen"), so callers keep only those an index knows; `terms`
+   * and `queryTerms` include them (an unknown term matches nothing), `contentTerms` does not.
+   */
+  verbForms(text: string): { of: string; term: string }[];
   /**
    * All index terms that count as "the same word" as this content term (or lexicon phrase key), for coverage
    * checks: itself first, then the keys the lexicon links it to with weight ≥ {@link EQUIVALENT_MIN_WEIGHT}
@@ -82,6 +89,8 @@ interface TokenGroup {
   segments: string[];
   /** Written as "rug-" before a coordinated compound ("rug- en nekpijn"): the head is elided. */
   elided: boolean;
+  /** Punctuation (or the end of the text) follows: the last word of a clause. */
+  clauseEnd?: boolean;
 }
 
 /** Analysis of one token group. */
@@ -90,6 +99,8 @@ interface GroupTerms {
   primary: string | undefined;
   /** All index terms of the group, distinct, primary first. */
   terms: string[];
+  /** Verb forms rebuilt from a split separable verb (see `Analyzer.verbForms`), with the term each came from. */
+  verbs: { of: string; term: string }[];
 }
 
 /** Letters/digits runs; a decimal number ("2,5", "39.7") is one token. */
@@ -114,6 +125,16 @@ const SEPARABLE_PARTICLES = new Set([
   'aan', 'af', 'bij', 'door', 'in', 'mee', 'na', 'op', 'over', 'terug', 'toe', 'uit', 'voor', 'vast', 'weg', 'samen', 'los', 'thuis',
 ]);
 
+/** A separable verb's participle: particle, "ge", rest ("aan-ge-raden", "in-ge-schat", "af-ge-raden"). */
+const PARTICIPLE = /^(aan|af|bij|door|in|mee|na|op|over|terug|toe|uit|voor|weg)ge(\p{L}+)$/u;
+/** Punctuation that ends a clause (a comma too: "Als de pijn blijft, schat je het risico in."). */
+const CLAUSE_BREAK = /[.?!;:,\n]/u;
+/** Words that open a question or join clauses before the finite verb ("Wanneer schat ik … in?"). */
+// prettier-ignore
+const BEFORE_VERB = new Set([
+  'hoe', 'wanneer', 'waarom', 'wat', 'wie', 'welke', 'welk', 'waar', 'waarmee', 'hoelang', 'hoevaak', 'en', 'of', 'maar', 'dan', 'dus', 'ook',
+]);
+
 /** Lowercases and removes diacritics (NFKD also expands ligatures such as "ﬁ" and "ĳ"). */
 export function foldText(text: string): string {
   return text
@@ -136,12 +157,14 @@ function tokenize(folded: string): TokenGroup[] {
     } else {
       // "rug- en nekpijn": a hyphen followed by something other than a word marks an elided head.
       if (current !== undefined) current.elided = STARTS_WITH_HYPHEN.test(gap);
+      if (current !== undefined) current.clauseEnd = CLAUSE_BREAK.test(gap);
       if (current !== undefined) groups.push(current);
       current = { segments: [m[0]], elided: false };
     }
     prevEnd = m.index + m[0].length;
   }
   if (current !== undefined) current.elided = STARTS_WITH_HYPHEN.test(text.slice(prevEnd));
+  if (current !== undefined) current.clauseEnd = true;
   if (current !== undefined) groups.push(current);
   return groups;
 }
@@ -221,6 +244,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       if (group === undefined) continue;
       const segs = group.segments;
       const terms: string[] = [];
+      const verbs: { of: string; term: string }[] = [];
       let primary: string | undefined;
       if (segs.length === 1) {
         const word = segs[0] ?? '';
@@ -231,6 +255,13 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
         }
         terms.push(...wordTerms(word));
         primary = terms[0];
+        // "aangeraden", "ingeschat": a separable verb's participle also yields the verb ("aanraden").
+        const participle = PARTICIPLE.exec(word);
+        if (primary !== undefined && participle?.[1] !== undefined && participle[2] !== undefined && participle[2].length >= 3) {
+          for (const t of wordTerms(participle[1] + participle[2]).slice(0, 1)) verbs.push({ of: primary, term: t });
+        }
+        // "Wanneer schat ik het risico in?": a clause-final particle belongs to the clause's finite verb.
+        if (group.clauseEnd && SEPARABLE_PARTICLES.has(word)) verbs.push(...splitVerbTerms(groups, i, word));
       } else {
         // Joined form first ("lage-rugpijn" → "lagerugpijn"), unless all parts are numbers ("0-100").
         if (segs.some((s) => HAS_LETTER.test(s))) {
@@ -251,13 +282,35 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
           break;
         }
       }
-      if (terms.length > 0) out.push({ primary, terms: [...new Set(terms)] });
+      if (terms.length > 0 || verbs.length > 0) out.push({ primary, terms: [...new Set(terms)], verbs });
     }
     return out;
   };
 
-  const terms = (text: string): string[] => analyzeGroups(text).flatMap((g) => g.terms);
-  const contentTerms = (text: string): string[] => [...new Set(terms(text))];
+  /**
+   * Terms of the separable verb whose particle ends the clause at `end`: the finite verb is the clause's first
+   * word, or the first after a question word ("Wanneer verwijs ik door?" → doorverwijzen). Both infinitive
+   * spellings are tried (verwijs → verwijzen/verwijsen, pakt → pakken/pakten), since only the one the texts use
+   * can ever match.
+   */
+  const splitVerbTerms = (groups: TokenGroup[], end: number, particle: string): { of: string; term: string }[] => {
+    let start = end;
+    while (start > 0 && !groups[start - 1]?.clauseEnd) start--;
+    while (start < end && BEFORE_VERB.has(groups[start]?.segments.join('') ?? '')) start++;
+    const verb = groups[start]?.segments;
+    if (start >= end - 1 || verb?.length !== 1) return [];
+    const v = verb[0] ?? '';
+    if (v.length < 3 || STOPWORDS.has(v) || !/^\p{L}+$/u.test(v)) return [];
+    const bases = v.endsWith('en') ? [v] : [`${v}en`, ...(v.endsWith('t') ? [`${v.slice(0, -1)}en`] : [])];
+    const spelled = bases.flatMap((b) => [b, b.replace(/s(en)$/u, 'z$1'), b.replace(/f(en)$/u, 'v$1')]);
+    const of = wordTerms(v)[0];
+    if (of === undefined) return [];
+    return [...new Set(spelled)].flatMap((b) => wordTerms(particle + b).slice(0, 1)).map((term) => ({ of, term }));
+  };
+
+  const terms = (text: string): string[] => analyzeGroups(text).flatMap((g) => [...g.terms, ...g.verbs.map((v) => v.term)]);
+  const contentTerms = (text: string): string[] => [...new Set(analyzeGroups(text).flatMap((g) => g.terms))];
+  const verbForms = (text: string): { of: string; term: string }[] => analyzeGroups(text).flatMap((g) => g.verbs);
 
   // ---- clinical lexicon, compiled once per analyzer with this analyzer's own pipeline ----
   const primariesOf = (text: string): string[] =>
@@ -287,6 +340,7 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
       if (prev === undefined || weight > prev) weights.set(term, weight);
     };
     for (const g of groups) for (const t of g.terms) add(t, lexicon.englishOnly.has(t) ? englishWeight : 1);
+    for (const g of groups) for (const v of g.verbs) add(v.term, 1);
     const seq = groups.flatMap((g) => (g.primary === undefined ? [] : [g.primary]));
     for (const seed of keysIn(lexicon, seq, [...weights.keys()])) {
       // A phrase is at least as specific as its rarest word. An English word occurs only in this Dutch corpus's
@@ -332,5 +386,5 @@ export function createAnalyzer(options: AnalyzerOptions = {}): Analyzer {
     return out;
   };
 
-  return { terms, queryTerms, contentTerms, equivalents, lexicon };
+  return { terms, queryTerms, contentTerms, verbForms, equivalents, lexicon };
 }

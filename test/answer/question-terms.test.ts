@@ -7,7 +7,7 @@ const analyzer = createAnalyzer();
 /** A toy corpus vocabulary: every word of these sentences occurs once (df 1), anything else never. */
 const corpus = new Set(
   analyzer.terms(
-    'Bedrust wordt afgeraden. Ontstekingsremmers zijn een optie. Bij radiculaire pijn is dat anders. Een manipulatie kan helpen.',
+    'Bedrust wordt afgeraden. Ontstekingsremmers zijn een optie. Bij radiculaire pijn is dat anders. Een manipulatie kan helpen. Het risico is vroeg in te schatten.',
   ),
 );
 const stats: TermStats = {
@@ -21,6 +21,17 @@ describe('weighQuestion', () => {
     expect(verb?.known).toBe(true);
     expect(verb?.equivalents).toContain(analyzer.terms('manipulatie')[0]);
     expect(weighQuestion(analyzer, stats, 'opereren')[0]?.known).toBe(false);
+  });
+
+  it('a split separable verb in the question means the whole verb the corpus uses ("schat … in" → inschatten)', () => {
+    const schat = weighQuestion(analyzer, stats, 'Wanneer schat ik het risico in?').find((t) => t.term === analyzer.terms('schat')[0]);
+    expect(schat?.equivalents).toContain(analyzer.terms('inschatten')[0]);
+    expect(schat?.known).toBe(true);
+    // A rebuilt form the corpus lacks adds nothing, so it can never make an unknown word.
+    const rebuilt = analyzer.verbForms('Wanneer neemt de pijn af?').map((v) => v.term);
+    expect(rebuilt.length).toBeGreaterThan(0);
+    const neemt = weighQuestion(analyzer, stats, 'Wanneer neemt de pijn af?');
+    for (const t of rebuilt) expect(neemt.flatMap((q) => q.equivalents)).not.toContain(t);
   });
 
   it('takes a lexicon phrase as one asked word, not its parts ("bed rest" → bedrust)', () => {

@@ -87,6 +87,22 @@ describe('terms: folding, stemming, stopwords', () => {
     expect(terms('om te bewegen')).toEqual(terms('bewegen'));
     expect(terms('in de schatten')).not.toContain(inschatten);
   });
+
+  it('rebuilds a split separable verb as a verb form, kept out of the content terms', () => {
+    const [inschatten] = terms('inschatten');
+    const forms = (t: string): string[] => analyzer.verbForms(t).map((v) => v.term);
+    // A clause-final particle joins the clause's finite verb; a participle drops its "ge".
+    expect(forms('Hoe en wanneer schat ik het risico in?')).toContain(inschatten);
+    expect(forms('Wanneer verwijs ik door?')).toContain(terms('doorverwijzen')[0]);
+    expect(forms('Raadt de richtlijn manipulatie aan?')).toContain(terms('aanraden')[0]);
+    expect(forms('Het risico wordt ingeschat.')).toContain(inschatten);
+    // Rebuilt forms may be no word ("toegenomen" → "toenomen"): not content, so never an unknown word.
+    expect(contentTerms('Hoe schat ik het risico in?')).not.toContain(inschatten);
+    expect(terms('Hoe schat ik het risico in?')).toContain(inschatten);
+    // A particle that does not end its clause, or a clause without a verb before it, rebuilds nothing.
+    expect(forms('Ik woon in Gent.')).toEqual([]);
+    expect(forms('in?')).toEqual([]);
+  });
 });
 
 describe('terms: compounds and hyphenation', () => {
