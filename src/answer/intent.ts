@@ -26,7 +26,7 @@ export interface QuestionIntent {
   sourceKind?: SourceKind;
 }
 
-const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|bewijs|bewezen|evidentie|of niet|goed (?:voor|bij|tegen)|works?|effective|effectiveness|benefit|useful|recommended|evidence|proven|or not|good for|worth it|worthwhile)\b/i;
+const EFFICACY = /\b(helpt|helpen|help|werkt|werken|werkzaam|werkzaamheid|effectief|effect|effecten|zin|nut|nuttig|baat|zinvol|doeltreffend|aan te raden|aanbevolen|beter|bewijs|bewezen|evidentie|of niet|aangewezen|goed (?:voor|bij|tegen)|works?|effective|effectiveness|benefit|useful|recommended|evidence|proven|or not|good for|worth it|worthwhile)\b/i;
 const QUANTITY = /\b(hoeveel|hoe lang|hoelang|hoe vaak|hoevaak|hoe oud|aantal|percentage|welk percentage|how many|how much|how long|how often|number of)\b/i;
 const ADVICE = /\b(wat (moet|kan|doe|zeg|raad)|hoe (pak|behandel|ga ik|moet)|advies|adviseren|aanraden|raad je|aanpak|what should|what do i|how should|advice|recommend|manage)\b/i;
 // \w*dosis also catches compounds (dagdosis, maximumdosis, onderhoudsdosis).

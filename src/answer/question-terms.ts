@@ -28,7 +28,9 @@ const REQUEST_WORDS =
   'explain tell summarize summarise give overview sources source say says describe ' +
   // "Helpt X?" asks whether X works: the verb is the question's frame (its intent), X is its content.
   // Not "werken"/"work": their stem is the noun "werk" (return to work is content).
-  'helpt helpen help werkt werkzaam effectief zinvol nuttig baat effective useful goed goede good effect';
+  'helpt helpen help werkt werkzaam effectief zinvol nuttig baat effective useful goed goede good effect ' +
+  // "Is X aangewezen/nodig?" asks whether X is indicated: the same frame.
+  'aangewezen nodig noodzakelijk verstandig indicated necessary needed';
 
 /**
  * "Werkt/Werken X …?" and "Wat werkt …?": there the verb asks whether something works (the question's frame).

@@ -140,7 +140,7 @@ function chooseSelection(
 }
 
 /** Caps on the shown sentences' words tried with each threshold (shortest first: ties keep the shorter). */
-const WORD_CAPS = [45, 60];
+const WORD_CAPS = [60];
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
