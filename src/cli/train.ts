@@ -139,7 +139,7 @@ function chooseSelection(
   return { extraThreshold: best.t, maxWords: best.w };
 }
 
-/** Caps on the shown sentences' words tried with each threshold (shortest first: ties keep the shorter). */
+/** Caps on the shown sentences' words tried with each threshold: only the product's budget. A 45-word cap won on one training question but left no room for the conclusion after a long lead (decision 68). */
 const WORD_CAPS = [60];
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
